@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Results } from './model.ts';
+import { formatCaseLine, formatSummary, shouldColor } from './console-summary.ts';
+
+const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
+const byId = (r: Results, id: string) => r.cases.find((c) => c.id === id)!;
+
+describe('formatCaseLine', () => {
+  it('prints a PASS case as id, verdict and title', () => {
+    expect(formatCaseLine(byId(sample(), 'MAN10'))).toBe('MAN10 PASS  TLS encryption on email sent to the gateway');
+  });
+
+  it('adds the deciding check and its scope for other verdicts', () => {
+    const line = formatCaseLine(byId(sample(), 'MAN12'));
+    expect(line).toMatch(/^MAN12 FAIL {2}SPF passes at the recipient - acme\.test: Recipient reported spf=fail/);
+    expect(formatCaseLine(byId(sample(), 'OPT02'))).toMatch(/^OPT02 NOT_APPLICABLE Stationery layouts and policy - The config sets/);
+  });
+
+  it('says so when a case has no checks', () => {
+    const c = { ...byId(sample(), 'MAN04'), checks: [] };
+    expect(formatCaseLine(c)).toBe('MAN04 NOT_RUN Auto allow policy - no checks recorded');
+  });
+
+  it('keeps hostile text on one line without control sequences', () => {
+    const c = byId(sample(), 'MAN06');
+    c.checks[0]!.detail = 'bad\u001b[2J\u001b]8;;http://x\u0007link\r\nFAKE PASS line\u009b';
+    const line = formatCaseLine(c, { maxReason: 500 });
+    // eslint-disable-next-line no-control-regex -- asserting control characters are absent
+    expect(line).not.toMatch(/[\u0000-\u001F\u007F-\u009F]/);
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line).toContain('bad [2J ]8;;http://x link FAKE PASS line');
+  });
+
+  it('shortens long reasons', () => {
+    const c = byId(sample(), 'MAN06');
+    c.checks[0]!.detail = 'x'.repeat(1000);
+    expect(formatCaseLine(c, { maxReason: 40 }).endsWith('…')).toBe(true);
+    expect(formatCaseLine(c, { maxReason: 40 }).length).toBeLessThan(100);
+  });
+
+  it('colours the verdict only when asked', () => {
+    const c = byId(sample(), 'MAN06');
+    expect(formatCaseLine(c)).not.toContain('\u001b[');
+    expect(formatCaseLine(c, { color: true })).toContain('\u001b[31mFAIL\u001b[0m');
+  });
+});
+
+describe('formatSummary', () => {
+  it('lists every case aligned, the counts and the blocking cases', () => {
+    const text = formatSummary(sample());
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Run 20250304T091502Z-lab-7f3a: Acme (lab) (lab, onprem)');
+    expect(text).toContain('Lab faults: spf-missing-gateway, no-dkim');
+    expect(text).toContain('MAN10 PASS           TLS encryption on email sent to the gateway');
+    expect(text).toContain('PASS 10  FAIL 3  NOT_RUN 1  NOT_APPLICABLE 1  ATTESTED 1  ERROR 1  (39.8 s)');
+    expect(text).toContain('Mandatory cases not passed: MAN04 NOT_RUN, MAN06 FAIL, MAN09 ERROR, MAN12 FAIL, MAN13 FAIL');
+    expect(text).not.toContain('\u001b');
+  });
+
+  it('flags an incomplete run and a fully passing one', () => {
+    const partial = sample();
+    partial.run.complete = false;
+    expect(formatSummary(partial)).toContain('INCOMPLETE');
+    const green = sample();
+    green.cases = green.cases.filter((c) => !['FAIL', 'ERROR', 'NOT_RUN'].includes(c.verdict));
+    expect(formatSummary(green)).toContain('Every mandatory case passed');
+  });
+});
+
+describe('shouldColor', () => {
+  it('needs a TTY and no NO_COLOR', () => {
+    expect(shouldColor({ isTTY: true }, {})).toBe(true);
+    expect(shouldColor({ isTTY: false }, {})).toBe(false);
+    expect(shouldColor({}, {})).toBe(false);
+    expect(shouldColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * JUnit XML for unattended runs (DESIGN.md: "a JUnit file and an exit code").
+ * The de-facto schema CI systems read (Jenkins, GitLab, GitHub annotations):
+ * <testsuites>/<testsuite>/<testcase> with <failure>, <error>, <skipped> and
+ * <system-out>. One testcase per check, classname = case id, so a CI view groups
+ * a case's domains and formats together.
+ */
+import { aggregateVerdict } from './model.ts';
+import type { CaseResult, CheckResult, Results, Verdict } from './model.ts';
+import { stripXmlIllegal } from './sanitize.ts';
+
+/** Text content: `<` and `&` must be escaped, `>` too so `]]>` never appears (XML 1.0 §2.4). */
+export function xmlText(s: string): string {
+  return stripXmlIllegal(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Attribute values (double-quoted). TAB/LF/CR become character references,
+ * otherwise attribute-value normalization (XML 1.0 §3.3.3) turns them into spaces.
+ */
+export function xmlAttr(s: string): string {
+  return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+}
+
+interface JunitCase {
+  classname: string;
+  name: string;
+  verdict: Verdict;
+  detail: string;
+  seconds: number;
+  check?: CheckResult;
+  owner: CaseResult;
+}
+
+function qualified(check: CheckResult): string {
+  const q = [check.domain, check.format].filter((x): x is string => x !== undefined && x !== '');
+  return q.length > 0 ? `${check.name} [${q.join(', ')}]` : check.name;
+}
+
+/** Testcases of one case: its checks, plus the case itself when the checks do not explain its verdict. */
+function testcasesOf(c: CaseResult): JunitCase[] {
+  const rows: JunitCase[] = c.checks.map((check) => ({
+    classname: c.id, name: qualified(check), verdict: check.verdict, detail: check.detail,
+    seconds: (check.durationMs ?? 0) / 1000, check, owner: c,
+  }));
+  const fromChecks = aggregateVerdict(c.checks);
+  if (c.checks.length === 0 || fromChecks !== c.verdict) {
+    // A case with no checks, or one the runner marked worse than its checks (a
+    // hook that threw, say), must still show up red or skipped, never green.
+    const detail = c.checks.length === 0
+      ? 'No checks were recorded for this case.'
+      : `The case is ${c.verdict} although its checks aggregate to ${fromChecks}.`;
+    rows.push({ classname: c.id, name: `${c.title} (case verdict)`, verdict: c.verdict, detail, seconds: 0, owner: c });
+  }
+  return rows;
+}
+
+function failureBody(t: JunitCase): string {
+  const kind = t.owner.mandatory ? 'mandatory' : 'optional';
+  const parts = [`${t.owner.id} (${kind}): ${t.owner.title}`, t.detail];
+  if (t.owner.correctiveActions.length > 0) {
+    parts.push(`Corrective actions:\n${t.owner.correctiveActions.map((a, i) => `${i + 1}. ${a}`).join('\n')}`);
+  }
+  return parts.join('\n\n');
+}
+
+function attestationNote(t: JunitCase): string {
+  const notes = (t.check?.evidence ?? []).flatMap((e) => (e.kind === 'attestation' ? [`Attested by ${e.by} on ${e.date}: ${e.note}`] : []));
+  return notes.length > 0 ? notes.join('\n') : `Attested: ${t.detail}`;
+}
+
+const SKIP_LABEL: Partial<Record<Verdict, string>> = { NOT_RUN: 'Not run', NOT_APPLICABLE: 'Not applicable' };
+
+function renderTestcase(t: JunitCase): string {
+  const open = `    <testcase classname="${xmlAttr(t.classname)}" name="${xmlAttr(t.name)}" time="${t.seconds.toFixed(3)}"`;
+  switch (t.verdict) {
+    case 'FAIL':
+      return `${open}>\n      <failure message="${xmlAttr(t.detail)}" type="FAIL">${xmlText(failureBody(t))}</failure>\n    </testcase>`;
+    case 'ERROR':
+      return `${open}>\n      <error message="${xmlAttr(t.detail)}" type="ERROR">${xmlText(failureBody(t))}</error>\n    </testcase>`;
+    case 'NOT_RUN':
+    case 'NOT_APPLICABLE':
+      return `${open}>\n      <skipped message="${xmlAttr(`${SKIP_LABEL[t.verdict] ?? t.verdict}: ${t.detail}`)}"/>\n    </testcase>`;
+    case 'ATTESTED':
+      return `${open}>\n      <system-out>${xmlText(attestationNote(t))}</system-out>\n    </testcase>`;
+    case 'PASS':
+      return `${open}>\n      <system-out>${xmlText(t.detail)}</system-out>\n    </testcase>`;
+  }
+}
+
+function properties(results: Results): string {
+  const r = results.run;
+  const props: [string, string | undefined][] = [
+    ['run.id', r.id], ['run.target', r.target], ['run.environment', r.environment], ['run.customer', r.customer],
+    ['run.gateway', `${r.gateway.vendor} (${r.gateway.region})`], ['run.domains', r.domains.join(', ')],
+    ['run.faults', r.labFaults.join(', ')], ['run.startedAt', r.startedAt], ['run.finishedAt', r.finishedAt],
+    ['run.complete', String(r.complete)], ['run.executedBy', r.executedBy], ['run.overseenBy', r.overseenBy],
+    ['run.harnessVersion', r.harnessVersion], ['run.configDigest', r.configDigest],
+    ...r.warnings.map((w, i): [string, string] => [`run.warning.${i + 1}`, w]),
+  ];
+  const lines = props
+    .filter((p): p is [string, string] => p[1] !== undefined)
+    .map(([name, value]) => `      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`);
+  return `    <properties>\n${lines.join('\n')}\n    </properties>`;
+}
+
+function runSeconds(results: Results, cases: readonly JunitCase[]): number {
+  const start = Date.parse(results.run.startedAt);
+  const end = results.run.finishedAt === undefined ? Number.NaN : Date.parse(results.run.finishedAt);
+  if (Number.isFinite(start) && Number.isFinite(end) && end >= start) return (end - start) / 1000;
+  return cases.reduce((sum, t) => sum + t.seconds, 0);
+}
+
+/** The run as a JUnit XML document (one testsuite for the plan). */
+export function renderJunit(results: Results): string {
+  const cases = results.cases.flatMap(testcasesOf);
+  const count = (v: readonly Verdict[]) => cases.filter((t) => v.includes(t.verdict)).length;
+  const counts = `tests="${cases.length}" failures="${count(['FAIL'])}" errors="${count(['ERROR'])}" skipped="${count(['NOT_RUN', 'NOT_APPLICABLE'])}"`;
+  const time = `time="${runSeconds(results, cases).toFixed(3)}"`;
+  const suiteName = `Outbound acceptance plan: ${results.run.customer} (${results.run.target})`;
+  const incomplete = results.run.complete ? [] : ['    <system-err>The run did not finish: these results are incomplete.</system-err>'];
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="mailflow-acceptance" ${counts} ${time}>`,
+    `  <testsuite name="${xmlAttr(suiteName)}" ${counts} ${time} timestamp="${xmlAttr(results.run.startedAt)}">`,
+    properties(results),
+    ...cases.map(renderTestcase),
+    ...incomplete,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,106 @@
+/**
+ * The results model: the data contract between the plan runner and every
+ * renderer (DESIGN.md "Commands (contract)"; STYLE.md §8). Renderers read this
+ * and nothing else.
+ */
+export const VERDICTS = ['PASS', 'FAIL', 'NOT_RUN', 'NOT_APPLICABLE', 'ATTESTED', 'ERROR'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** One piece of evidence, as data (STYLE.md §7). */
+export type Evidence =
+  | { kind: 'header'; label: string; lines: string[] }
+  | { kind: 'transcript'; label: string; lines: string[] }
+  | { kind: 'dns'; label: string; query: string; type: string; answers: string[] }
+  | { kind: 'verifier'; label: string; data: unknown }
+  | { kind: 'api'; label: string; request: string; response: unknown }
+  | { kind: 'file'; label: string; path: string }
+  | { kind: 'text'; label: string; text: string }
+  | { kind: 'attestation'; label: string; by: string; date: string; note: string };
+
+export interface CheckResult {
+  name: string;
+  domain?: string;
+  format?: string;
+  verdict: Verdict;
+  /** One or two sentences a person can act on. */
+  detail: string;
+  evidence: Evidence[];
+  durationMs?: number;
+}
+
+export interface CaseMeta {
+  id: string;
+  title: string;
+  mandatory: boolean;
+  section: string;
+  description: string;
+  actions: string[];
+  expected: string;
+  correctiveActions: string[];
+  comments: string[];
+}
+
+export interface CaseResult extends CaseMeta {
+  verdict: Verdict;
+  checks: CheckResult[];
+}
+
+export interface RunInfo {
+  id: string;
+  startedAt: string;
+  finishedAt?: string;
+  /** 'lab' or the config file's name. */
+  target: string;
+  environment: string;
+  customer: string;
+  gateway: { vendor: string; region: string };
+  domains: string[];
+  labFaults: string[];
+  executedBy?: string;
+  overseenBy?: string;
+  harnessVersion: string;
+  /** SHA-256 of the resolved config (no secrets in it). */
+  configDigest: string;
+  /** Settings that weaken the run, printed in the report (e.g. TLS verification off). */
+  warnings: string[];
+  /** False while the run is in progress or if it died before finishing. */
+  complete: boolean;
+}
+
+export type Summary = Record<Verdict, number>;
+
+export interface ProbeSummary {
+  id: string;
+  domain: string;
+  format: string;
+  messageId: string;
+  status: string;
+  attempts: number;
+  latencyMs?: number;
+  evidenceFile?: string;
+}
+
+export interface Results {
+  schemaVersion: 1;
+  run: RunInfo;
+  cases: CaseResult[];
+  probes: ProbeSummary[];
+  summary: Summary;
+}
+
+/** Order of precedence when a case aggregates its checks: the worst wins. */
+const SEVERITY: Record<Verdict, number> = { FAIL: 5, ERROR: 4, NOT_RUN: 3, ATTESTED: 2, PASS: 1, NOT_APPLICABLE: 0 };
+
+/** A case's verdict from its checks. No checks at all is NOT_RUN, never PASS. */
+export function aggregateVerdict(checks: readonly { verdict: Verdict }[]): Verdict {
+  if (checks.length === 0) return 'NOT_RUN';
+  let worst: Verdict = 'NOT_APPLICABLE';
+  for (const c of checks) if (SEVERITY[c.verdict] > SEVERITY[worst]) worst = c.verdict;
+  return worst;
+}
+
+export function summarize(cases: readonly { verdict: Verdict }[]): Summary {
+  const s: Summary = { PASS: 0, FAIL: 0, NOT_RUN: 0, NOT_APPLICABLE: 0, ATTESTED: 0, ERROR: 0 };
+  for (const c of cases) s[c.verdict] += 1;
+  return s;
+}

@@ -1,0 +1,87 @@
+/**
+ * Writes every output of a run into its folder. Each renderer runs in its own
+ * error boundary (STYLE.md §8: a broken reporter cannot fail the run): a
+ * renderer that throws is reported in `failed` and logged, and the others
+ * still write their files.
+ */
+import { join } from 'node:path';
+import { errorMessage } from '../errors.ts';
+import { silentLogger } from '../logger.ts';
+import type { Logger } from '../logger.ts';
+import type { Results } from './model.ts';
+import { atomicWriteFile } from './atomic-write.ts';
+import { createResultsWriter } from './results-writer.ts';
+import { renderHtmlSummary } from './html-summary.ts';
+import { renderJunit } from './junit.ts';
+
+/** One output of a run: writes its file(s) into `dir` and returns the paths written. */
+export interface RunRenderer {
+  name: string;
+  write(dir: string, results: Results): Promise<string[]>;
+}
+
+export interface RenderOutcome {
+  written: string[];
+  failed: { renderer: string; error: string }[];
+}
+
+/** A renderer producing one text file from the results. */
+export function textRenderer(name: string, file: string, render: (results: Results) => string): RunRenderer {
+  return {
+    name,
+    async write(dir, results) {
+      const path = join(dir, file);
+      await atomicWriteFile(path, render(results));
+      return [path];
+    },
+  };
+}
+
+/** results.json (through the shared writer queue), report.html and junit.xml. */
+export const defaultRenderers: readonly RunRenderer[] = [
+  {
+    name: 'results',
+    async write(dir, results) {
+      const writer = createResultsWriter(dir);
+      await writer.update(results);
+      return [writer.path];
+    },
+  },
+  textRenderer('html', 'report.html', renderHtmlSummary),
+  textRenderer('junit', 'junit.xml', renderJunit),
+];
+
+async function isolated(r: RunRenderer, dir: string, results: Results): Promise<string[] | Error> {
+  try {
+    // Wrapped in an async call so a renderer that throws synchronously is caught too.
+    return await (async () => r.write(dir, results))();
+  } catch (e) {
+    return e instanceof Error ? e : new Error(errorMessage(e));
+  }
+}
+
+/**
+ * Writes results.json, report.html and junit.xml into `dir`. Never rejects for
+ * a renderer's fault: failures come back in `failed` (and are logged as warnings).
+ */
+export async function renderRun(
+  dir: string,
+  results: Results,
+  logger: Logger = silentLogger,
+  opts: { renderers?: readonly RunRenderer[] } = {},
+): Promise<RenderOutcome> {
+  const renderers = opts.renderers ?? defaultRenderers;
+  const outcomes = await Promise.all(renderers.map((r) => isolated(r, dir, results)));
+  const out: RenderOutcome = { written: [], failed: [] };
+  outcomes.forEach((o, i) => {
+    const name = renderers[i]?.name ?? `renderer ${i}`;
+    if (o instanceof Error) {
+      out.failed.push({ renderer: name, error: o.message });
+      logger.warn(`renderer ${name} failed`, { renderer: name, error: o.message });
+    } else {
+      out.written.push(...o);
+      logger.debug(`renderer ${name} wrote ${o.length} file(s)`, { renderer: name, files: o });
+    }
+  });
+  return out;
+}
