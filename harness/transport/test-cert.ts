@@ -4,7 +4,7 @@
  */
 import { webcrypto } from 'node:crypto';
 // @peculiar/x509 needs a Reflect metadata API; the lab ships the small shim.
-import '../lab/reflect-metadata-shim.ts';
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 export interface TestCert {
