@@ -16,6 +16,10 @@ export default defineConfig({
           name: 'plan',
           include: ['tests/**/*.test.ts'],
           globalSetup: ['harness/plan/global-setup.ts'],
+          // The plan's files only read the shared probes: one worker that keeps
+          // its module cache across files starts faster than a fork per file.
+          pool: 'threads',
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

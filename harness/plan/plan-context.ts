@@ -1,0 +1,30 @@
+/** What the global setup hands every plan test file (through vitest's provide/inject). */
+import type { Config } from '../config/schema.ts';
+import type { ProbeRecord } from './probe-types.ts';
+
+export interface PlanContext {
+  runId: string;
+  runDir: string;
+  /** 'lab' or the config file. */
+  target: string;
+  config: Config;
+  probes: ProbeRecord[];
+  labFaults: string[];
+  only: string[];
+}
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    mailflow: PlanContext;
+  }
+}
+
+/** The probes of one domain, in the configured format order. */
+export function probesFor(plan: PlanContext, domain: string): ProbeRecord[] {
+  return plan.probes.filter((p) => p.domain === domain);
+}
+
+/** The probe a per-domain case reads: the domain's first configured format. */
+export function primaryProbe(plan: PlanContext, domain: string): ProbeRecord | undefined {
+  return probesFor(plan, domain)[0];
+}

@@ -1,0 +1,102 @@
+/**
+ * What the probe-reading cases share: why a probe cannot be judged, and the
+ * evidence items every case shows (transcript, Received lines, DSN).
+ */
+import { findGatewayHops } from '../analysis/hop-roles.ts';
+import { receivedChain, type Hop } from '../analysis/received-chain.ts';
+import type { Evidence } from '../report/model.ts';
+import type { CheckOutcome } from './define-case.ts';
+import type { PlanContext } from './plan-context.ts';
+import type { DsnReport, ProbeRecord } from './probe-types.ts';
+
+/** One line naming the refusal in a DSN: who refused and what they said. */
+export function dsnReason(dsn: DsnReport | undefined): string {
+  if (!dsn) return 'a bounce arrived but could not be read as a delivery status notification';
+  const r = dsn.recipients[0];
+  const remote = r?.remoteMta ? `${mtaName(r.remoteMta)} refused it` : 'it was refused';
+  const diag = (r?.diagnosticCode ?? r?.status ?? 'no diagnostic code').replace(/^smtp;\s*/i, '');
+  return `${dsn.reportingMta ? mtaName(dsn.reportingMta) : 'an MTA'} reported that ${remote}: ${diag}`;
+}
+
+/** "dns; mx.example.com" (RFC 3464 §2.1.2 mta-name-type) as just the name. */
+export function mtaName(field: string): string {
+  return field.replace(/^\s*dns\s*;\s*/i, '').trim();
+}
+
+/** Why the delivered message is not there, or undefined when it is. */
+export function undeliveredReason(plan: PlanContext, probe: ProbeRecord | undefined): string | undefined {
+  if (!probe) return 'no probe was planned for this domain';
+  const d = probe.delivery;
+  switch (d.status) {
+    case 'delivered':
+      return undefined;
+    case 'bounced':
+      return `the probe was not delivered: ${dsnReason(d.dsn)}`;
+    case 'timeout':
+      return `the probe did not reach ${probe.to} within ${plan.config.timeouts.deliverySeconds} s and no bounce came back`;
+    case 'not-sent': {
+      const last = probe.submission.attempts.at(-1);
+      const why = d.error?.message ?? last?.response ?? last?.error?.message ?? 'unknown reason';
+      return `the probe was never accepted for sending: ${why}`;
+    }
+    case 'error':
+      return `the harness could not watch the mailbox: ${d.error?.message ?? 'unknown error'}`;
+  }
+}
+
+/** NOT_RUN for cases that read the delivered message when there is none (never PASS on a probe that never arrived). */
+export function requireDelivered(plan: PlanContext, probe: ProbeRecord | undefined): { raw: string; probe: ProbeRecord } | CheckOutcome {
+  const reason = undeliveredReason(plan, probe);
+  if (reason !== undefined || !probe?.delivery.raw) {
+    const verdict = probe?.delivery.status === 'error' ? 'ERROR' : 'NOT_RUN';
+    return { verdict, detail: reason ?? 'the delivered message was not kept', evidence: probeEvidence(probe) };
+  }
+  return { raw: probe.delivery.raw, probe };
+}
+
+export function isOutcome(x: object): x is CheckOutcome {
+  return 'verdict' in x;
+}
+
+export function submissionEvidence(probe: ProbeRecord): Evidence[] {
+  return probe.submission.attempts.map((a, i) => ({
+    kind: 'transcript' as const,
+    label: `SMTP submission, attempt ${i + 1} of ${probe.submission.attempts.length}`,
+    lines: a.transcript.map((l) => `${l.dir}: ${l.line}`),
+  }));
+}
+
+export function dsnEvidence(dsn: DsnReport): Evidence[] {
+  const fields = dsn.recipients.flatMap((r) =>
+    Object.entries(r)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}: ${String(v)}`),
+  );
+  const out: Evidence[] = [{ kind: 'text', label: 'Delivery status notification', text: [`Reporting-MTA: ${dsn.reportingMta ?? '?'}`, ...fields].join('\n') }];
+  if (dsn.evidenceFile) out.push({ kind: 'file', label: 'Bounce as received', path: dsn.evidenceFile });
+  return out;
+}
+
+/** The evidence that says what happened to a probe, whatever happened. */
+export function probeEvidence(probe: ProbeRecord | undefined): Evidence[] {
+  if (!probe) return [];
+  const out: Evidence[] = [{ kind: 'text', label: 'Probe', text: `Message-ID ${probe.messageId}\nfrom ${probe.from} to ${probe.to}\nformat ${probe.format}, status ${probe.delivery.status}` }];
+  out.push(...submissionEvidence(probe));
+  if (probe.delivery.dsn) out.push(...dsnEvidence(probe.delivery.dsn));
+  if (probe.delivery.evidenceFile) out.push({ kind: 'file', label: 'Message as delivered', path: probe.delivery.evidenceFile });
+  return out;
+}
+
+export function hopEvidence(label: string, hops: (Hop | undefined)[]): Evidence {
+  return { kind: 'header', label, lines: hops.filter((h): h is Hop => h !== undefined).map((h) => `Received: ${h.raw}`) };
+}
+
+export function gatewayHops(plan: PlanContext, raw: string) {
+  const hops = receivedChain(raw);
+  return { hops, ...findGatewayHops(hops, plan.config.gateway.hopPatterns) };
+}
+
+/** "TLSv1.3, TLS_AES_256_GCM_SHA384" or what is known of it. */
+export function describeTls(h: Hop): string {
+  return [h.tlsVersion, h.cipher].filter(Boolean).join(', ') || 'version not stated';
+}

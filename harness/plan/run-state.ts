@@ -1,0 +1,70 @@
+/**
+ * The run's own facts (target, config digest, probes), written by the global
+ * setup for the reporter: the two live in different module graphs, so they
+ * meet through the run folder, which also keeps them if the run dies.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config/schema.ts';
+import type { ProbeSummary, RunInfo } from '../report/model.ts';
+import type { ProbeRecord } from './probe-types.ts';
+import type { RunOptions } from './run-options.ts';
+
+export const RUN_STATE_FILE = 'run-state.json';
+
+export interface RunState {
+  run: RunInfo;
+  probes: ProbeSummary[];
+}
+
+const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+export const HARNESS_VERSION: string = pkg.version;
+
+export function configDigest(config: Config): string {
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex');
+}
+
+export function runInfo(options: RunOptions, config: Config, target: string, warnings: string[], startedAt: Date): RunInfo {
+  return {
+    id: options.runId,
+    startedAt: startedAt.toISOString(),
+    target,
+    environment: config.environment,
+    customer: config.customer,
+    gateway: { vendor: config.gateway.vendor, region: config.gateway.region },
+    domains: config.domains.map((d) => d.name),
+    labFaults: options.labFaults,
+    ...(options.executedBy === undefined ? {} : { executedBy: options.executedBy }),
+    ...(options.overseenBy === undefined ? {} : { overseenBy: options.overseenBy }),
+    harnessVersion: HARNESS_VERSION,
+    configDigest: configDigest(config),
+    warnings,
+    complete: false,
+  };
+}
+
+export function probeSummary(p: ProbeRecord): ProbeSummary {
+  return {
+    id: p.id,
+    domain: p.domain,
+    format: p.format,
+    messageId: p.messageId,
+    status: p.delivery.status,
+    attempts: p.submission.attempts.length,
+    ...(p.delivery.latencyMs === undefined ? {} : { latencyMs: p.delivery.latencyMs }),
+    ...(p.delivery.evidenceFile === undefined ? {} : { evidenceFile: p.delivery.evidenceFile }),
+  };
+}
+
+export async function writeRunState(runDir: string, state: RunState): Promise<void> {
+  await writeFile(path.join(runDir, RUN_STATE_FILE), JSON.stringify(state, null, 2));
+}
+
+export async function readRunState(runDir: string): Promise<RunState | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(runDir, RUN_STATE_FILE), 'utf8')) as RunState;
+  } catch {
+    return undefined;
+  }
+}
