@@ -133,7 +133,13 @@ async function runOne(
   const acceptedAt = Date.now();
   const first = await firstDefined(waits);
   abort.abort();
-  return { ...base, submission, delivery: await toDelivery(first, id, acceptedAt, evidenceDir) };
+  if (first.value === undefined && first.errors.length > 0) {
+    // The mailbox watch itself failed (reconnects exhausted, login refused): we could not tell.
+    const err = first.errors[0];
+    const error = { code: isMailflowError(err) ? err.code : 'EINTERNAL', message: secrets.redact(errorMessage(err)) };
+    return { ...base, submission, delivery: { status: 'error', duplicates: 0, error } };
+  }
+  return { ...base, submission, delivery: await toDelivery(first.value, id, acceptedAt, evidenceDir) };
 }
 
 async function toDelivery(first: Wait, id: string, acceptedAt: number, evidenceDir: string): Promise<Delivery> {
@@ -150,19 +156,24 @@ async function toDelivery(first: Wait, id: string, acceptedAt: number, evidenceD
   return { status: 'bounced', ...common, ...(dsn ? { dsn: { ...dsn, evidenceFile: dsnFile } } : {}) };
 }
 
-/** The first promise to resolve with a value; undefined once all resolved without one. */
-function firstDefined<T>(promises: Promise<T | undefined>[]): Promise<T | undefined> {
+/**
+ * The first promise to resolve with a value; once all have settled without
+ * one, undefined together with whatever errors they rejected with.
+ */
+function firstDefined<T>(promises: Promise<T | undefined>[]): Promise<{ value: T | undefined; errors: unknown[] }> {
   return new Promise((resolve) => {
+    const errors: unknown[] = [];
     let pending = promises.length;
-    if (pending === 0) resolve(undefined);
+    const settle = () => {
+      if (--pending === 0) resolve({ value: undefined, errors });
+    };
+    if (pending === 0) resolve({ value: undefined, errors });
     for (const p of promises) {
       p.then(
-        (v) => {
-          if (v !== undefined) resolve(v);
-          else if (--pending === 0) resolve(undefined);
-        },
-        () => {
-          if (--pending === 0) resolve(undefined);
+        (v) => (v !== undefined ? resolve({ value: v, errors }) : settle()),
+        (e: unknown) => {
+          errors.push(e);
+          settle();
         },
       );
     }
