@@ -1,13 +1,13 @@
 /**
  * vitest global setup of the `plan` project: opens the target (config or lab),
- * sends the probes once, and provides everything to the case files.
+ * runs the collectors once (probes first), and provides what they found to the
+ * case files. Secrets stay here: workers only see the config and the findings.
  */
 import { mkdir } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
 import { consoleLogger } from '../logger.ts';
-import './plan-context.ts';
-import { casesNeedingProbes } from './plan-catalogue.ts';
-import { runProbePhase } from './probe-phase.ts';
+import { COLLECTORS, selected } from './collectors.ts';
+import type { PlanContext } from './plan-context.ts';
 import { readRunOptions } from './run-options.ts';
 import { probeSummary, runInfo, writeRunState } from './run-state.ts';
 import { openSession } from './session.ts';
@@ -21,19 +21,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const info = runInfo(options, session.config, session.target, session.warnings, startedAt);
     await writeRunState(options.runDir, { run: info, probes: [] });
-    const probes = casesNeedingProbes(options.only)
-      ? await runProbePhase({ config: session.config, secrets: session.secrets, runId: options.runId, runDir: options.runDir, logger })
-      : [];
-    await writeRunState(options.runDir, { run: info, probes: probes.map(probeSummary) });
-    project.provide('mailflow', {
+    let context: PlanContext = {
       runId: options.runId,
       runDir: options.runDir,
       target: session.target,
       config: session.config,
-      probes,
+      probes: [],
+      replyChains: [],
       labFaults: options.labFaults,
       only: options.only,
-    });
+    };
+    for (const collector of COLLECTORS) {
+      if (!selected(collector, options.only)) continue;
+      const found = await collector.collect({ options, config: session.config, secrets: session.secrets, session, logger, context });
+      context = { ...context, ...found };
+    }
+    await writeRunState(options.runDir, { run: info, probes: context.probes.map(probeSummary) });
+    project.provide('mailflow', context);
   } catch (err) {
     await session.close();
     throw err;

@@ -11,10 +11,6 @@ export const PLAN_ORDER = [
 /** Cases that read the outbound probes. */
 export const PROBE_CASES: ReadonlySet<string> = new Set(['MAN07', 'MAN08', 'MAN10', 'MAN11', 'MAN12', 'MAN13']);
 
-export function casesNeedingProbes(only: readonly string[]): boolean {
-  return only.length === 0 || only.some((id) => PROBE_CASES.has(id.toUpperCase()));
-}
-
 export function planIndex(id: string): number {
   const i = (PLAN_ORDER as readonly string[]).indexOf(id);
   return i === -1 ? PLAN_ORDER.length : i;

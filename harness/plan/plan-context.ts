@@ -1,6 +1,6 @@
 /** What the global setup hands every plan test file (through vitest's provide/inject). */
 import type { Config } from '../config/schema.ts';
-import type { ProbeRecord } from './probe-types.ts';
+import type { ProbeRecord, ReplyChainRecord } from './probe-types.ts';
 
 export interface PlanContext {
   runId: string;
@@ -9,6 +9,8 @@ export interface PlanContext {
   target: string;
   config: Config;
   probes: ProbeRecord[];
+  /** MAN15's reply chains (filled by the reply-chain collector); [] when not collected. */
+  replyChains: ReplyChainRecord[];
   labFaults: string[];
   only: string[];
 }

@@ -73,3 +73,27 @@ export interface ProbeRecord {
   submission: Submission;
   delivery: Delivery;
 }
+
+/** One message of MAN15's conversation, fetched from the mailbox it was delivered to. */
+export interface ReplyLeg {
+  /** original: internal → external; reply: external → internal; second-reply: internal → external again. */
+  leg: 'original' | 'reply' | 'second-reply';
+  from: string;
+  to: string;
+  messageId: string;
+  inReplyTo?: string;
+  references: string[];
+  /** Address of the mailbox the leg was read from over IMAP. */
+  mailbox: string;
+  submission?: Submission;
+  delivery: Delivery;
+}
+
+/** A reply chain per sending domain (and format): the evidence MAN15 and MAN09 read. */
+export interface ReplyChainRecord {
+  domain: string;
+  format: ProbeFormat;
+  legs: ReplyLeg[];
+  /** Why the chain stopped early, when it did. */
+  stoppedBecause?: string;
+}

@@ -1,0 +1,46 @@
+/**
+ * What the global setup gathers before the cases run, in order. Each collector
+ * talks to the target once (probes, reply chains, the gateway's API...) and
+ * adds its findings to the plan context; cases only read them, so every
+ * message, API response and DNS answer is fetched once and shared.
+ */
+import type { Config } from '../config/schema.ts';
+import type { SecretStore } from '../config/secret-store.ts';
+import type { Logger } from '../logger.ts';
+import type { PlanContext } from './plan-context.ts';
+import { PROBE_CASES } from './plan-catalogue.ts';
+import { runProbePhase } from './probe-phase.ts';
+import type { RunOptions } from './run-options.ts';
+import type { Session } from './session.ts';
+
+export interface CollectorInput {
+  options: RunOptions;
+  config: Config;
+  secrets: SecretStore;
+  session: Session;
+  logger: Logger;
+  /** What earlier collectors found (collectors run in order). */
+  context: PlanContext;
+}
+
+export interface Collector {
+  name: string;
+  /** Case ids that read what this collector gathers; it is skipped when --only selects none of them. */
+  cases: ReadonlySet<string>;
+  collect(input: CollectorInput): Promise<Partial<PlanContext>>;
+}
+
+const probes: Collector = {
+  name: 'probes',
+  cases: PROBE_CASES,
+  async collect({ options, config, secrets, logger }) {
+    return { probes: await runProbePhase({ config, secrets, runId: options.runId, runDir: options.runDir, logger }) };
+  },
+};
+
+/** Add new collectors here, in the order they must run. */
+export const COLLECTORS: readonly Collector[] = [probes];
+
+export function selected(collector: Collector, only: readonly string[]): boolean {
+  return only.length === 0 || only.some((id) => collector.cases.has(id.toUpperCase()));
+}
