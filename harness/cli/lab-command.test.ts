@@ -1,0 +1,87 @@
+/**
+ * The same cases run unchanged against an environment described by a config
+ * file: `mailflow lab` runs standalone and writes a config for itself, and
+ * `mailflow run --config` drives it like any real environment. The delivered
+ * message then goes through `mailflow analyze`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { latestResults, ROOT, runCli, verdictMap } from './run-cli.test-helper.ts';
+
+let dir = '';
+let lab: ChildProcess | undefined;
+let printed = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'mailflow-labcmd-'));
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/mailflow.js'), 'lab', '--write-config', path.join(dir, 'lab.yaml'), '--for', '60'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  lab = child;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mailflow lab did not start:\n${printed}`)), 20_000);
+    child.stdout.on('data', (d: Buffer) => {
+      printed += d.toString();
+      if (printed.includes('credentials: source')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`mailflow lab exited ${code}:\n${printed}`)));
+  });
+});
+
+afterAll(async () => {
+  if (lab && lab.exitCode === null) {
+    const exited = new Promise((r) => lab?.once('exit', r));
+    lab.kill('SIGTERM');
+    await exited;
+  }
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function labEnv(): Promise<Record<string, string>> {
+  const text = await readFile(path.join(dir, 'lab.env'), 'utf8');
+  return Object.fromEntries([...text.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));
+}
+
+describe('mailflow lab + run --config', () => {
+  test('prints the endpoints and accounts', () => {
+    expect(printed).toMatch(/SMTP\s+127\.0\.0\.10:\d+\s+mail\.acme\.test/);
+    expect(printed).toMatch(/IMAP\s+127\.0\.0\.32:\d+/);
+    expect(printed).toContain('swaks --server 127.0.0.10:');
+  });
+
+  test('the plan passes against the lab described by a config file, and analyze reads its message', async () => {
+    const out = path.join(dir, 'reports');
+    const r = await runCli(['run', '--config', path.join(dir, 'lab.yaml'), '--out', out], { env: await labEnv() });
+    const results = await latestResults(out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(results.run.target).toBe(path.join(dir, 'lab.yaml'));
+    expect(Object.values(verdictMap(results)).every((v) => v === 'PASS')).toBe(true);
+    // No secret from the environment reaches the results or the reports.
+    const env = await labEnv();
+    const runDir = path.join(out, 'latest');
+    for (const f of await readdir(runDir)) {
+      if (!f.includes('.')) continue;
+      const text = await readFile(path.join(runDir, f), 'utf8');
+      for (const secret of Object.values(env)) expect(text.includes(secret), `${f} contains a lab secret`).toBe(false);
+    }
+
+    const eml = path.join(runDir, 'evidence', (await readdir(path.join(runDir, 'evidence'))).find((f) => f.endsWith('.eml')) ?? '');
+    const a = await runCli(['analyze', eml, '--json', '--offline', '--trust', 'mx.partner.test', '--gateway', '\\.mimecast\\.test$']);
+    expect(a.code, a.stderr).toBe(0);
+    const report = JSON.parse(a.stdout) as { hops: { by: string; tls: string; tlsVersion?: string }[]; authenticationResults: { authservId: string; spf: string; dkim: string; dmarc: string }[] };
+    expect(report.hops.map((h) => h.by)).toEqual(['mx.partner.test', 'relay.mimecast.test', 'mail.acme.test']);
+    expect(report.hops.every((h) => h.tls === 'yes' && h.tlsVersion)).toBe(true);
+    expect(report.authenticationResults[0]).toMatchObject({ authservId: 'mx.partner.test', spf: 'pass', dkim: 'pass', dmarc: 'pass' });
+
+    const text = await runCli(['analyze', eml, '--offline']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Hops \(newest first\)/);
+  });
+});
