@@ -84,4 +84,15 @@ describe('mailflow lab + run --config', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/Hops \(newest first\)/);
   });
+
+  test('a refused mailbox login is ERROR naming the account, never FAIL', async () => {
+    const out = path.join(dir, 'reports-badpass');
+    const r = await runCli(['run', '--config', path.join(dir, 'lab.yaml'), '--out', out], { env: { ...(await labEnv()), MAILFLOW_LAB_BOB_PASS: 'wrong-password' } });
+    const results = await latestResults(out);
+    expect(r.code).toBe(1);
+    const verdicts = verdictMap(results);
+    for (const id of ['MAN07', 'MAN08', 'MAN10', 'MAN11', 'MAN12', 'MAN13']) expect(verdicts[id], id).toBe('ERROR');
+    expect(results.cases[0]?.checks[0]?.detail).toMatch(/login refused for bob@partner\.test/);
+    expect(JSON.stringify(results)).not.toContain('wrong-password');
+  });
 });
