@@ -1,4 +1,7 @@
-import { defineCase } from '../harness/plan/define-case.ts';
+import { defineCase, type CheckOutcome } from '../harness/plan/define-case.ts';
+import type { PlanContext } from '../harness/plan/plan-context.ts';
+import type { ProbeRecord } from '../harness/plan/probe-types.ts';
+import { corroborate } from '../harness/plan/log-corroboration.ts';
 import { dsnReason, gatewayHops, mtaName, hopEvidence, probeEvidence, undeliveredReason } from '../harness/plan/probe-evidence.ts';
 
 defineCase({
@@ -22,35 +25,45 @@ defineCase({
     comments: [],
   },
   perDomain({ plan, probe }) {
-    const reason = undeliveredReason(plan, probe);
-    const evidence = probeEvidence(probe);
-    if (!probe) return { verdict: 'NOT_RUN', detail: reason ?? 'no probe', evidence };
-    const d = probe.delivery;
-    if (d.status === 'error') return { verdict: 'ERROR', detail: reason ?? 'mailbox error', evidence };
-    if (d.status === 'delivered' && d.raw) {
-      const { toGateway } = gatewayHops(plan, d.raw);
-      if (toGateway) {
-        return {
-          verdict: 'PASS',
-          detail: `accepted by ${toGateway.by ?? 'the gateway'} from ${toGateway.fromHost ?? toGateway.fromHelo ?? 'the customer MTA'}${toGateway.fromIp ? ` [${toGateway.fromIp}]` : ''}`,
-          evidence: [hopEvidence("The gateway's Received hop", [toGateway]), ...evidence],
-        };
-      }
-      return {
-        verdict: 'FAIL',
-        detail: `the probe was delivered but no Received hop matches the gateway (${plan.config.gateway.hopPatterns.join(', ')}): mail bypasses the gateway`,
-        evidence,
-      };
-    }
-    if (d.status === 'bounced' && d.dsn) {
-      const patterns = plan.config.gateway.hopPatterns.map((p) => new RegExp(p, 'i'));
-      const reporter = mtaName(d.dsn.reportingMta ?? '');
-      const viaGateway = patterns.some((re) => re.test(reporter));
-      if (viaGateway) {
-        return { verdict: 'PASS', detail: `accepted by the gateway (${reporter}), which then could not deliver it: ${dsnReason(d.dsn)}`, evidence };
-      }
-      return { verdict: 'FAIL', detail: `not accepted by the gateway: ${dsnReason(d.dsn)}`, evidence };
-    }
-    return { verdict: 'FAIL', detail: `no evidence that the gateway accepted the probe: ${reason ?? d.status}`, evidence };
+    // The gateway's message log must show the probe, found by its Message-ID, as taken on.
+    return corroborate(plan, probe, fromHeaders(plan, probe), (entries) => {
+      const accepted = entries.find((e) => e.receipt.receiptAcknowledgement?.startsWith('250') || /deliver|process|accept/i.test(e.status));
+      return accepted
+        ? { agrees: true, detail: `found as ${accepted.id} (${accepted.status}${accepted.route ? `, route ${accepted.route}` : ''}), received from ${accepted.receipt.remoteIp ?? '?'}` }
+        : { agrees: false, detail: `the log shows it as ${entries.map((e) => e.status).join(', ')}, not accepted` };
+    });
   },
 });
+
+function fromHeaders(plan: PlanContext, probe: ProbeRecord | undefined): CheckOutcome {
+  const reason = undeliveredReason(plan, probe);
+  const evidence = probeEvidence(probe);
+  if (!probe) return { verdict: 'NOT_RUN', detail: reason ?? 'no probe', evidence };
+  const d = probe.delivery;
+  if (d.status === 'error') return { verdict: 'ERROR', detail: reason ?? 'mailbox error', evidence };
+  if (d.status === 'delivered' && d.raw) {
+    const { toGateway } = gatewayHops(plan, d.raw);
+    if (toGateway) {
+      return {
+        verdict: 'PASS',
+        detail: `accepted by ${toGateway.by ?? 'the gateway'} from ${toGateway.fromHost ?? toGateway.fromHelo ?? 'the customer MTA'}${toGateway.fromIp ? ` [${toGateway.fromIp}]` : ''}`,
+        evidence: [hopEvidence("The gateway's Received hop", [toGateway]), ...evidence],
+      };
+    }
+    return {
+      verdict: 'FAIL',
+      detail: `the probe was delivered but no Received hop matches the gateway (${plan.config.gateway.hopPatterns.join(', ')}): mail bypasses the gateway`,
+      evidence,
+    };
+  }
+  if (d.status === 'bounced' && d.dsn) {
+    const patterns = plan.config.gateway.hopPatterns.map((p) => new RegExp(p, 'i'));
+    const reporter = mtaName(d.dsn.reportingMta ?? '');
+    const viaGateway = patterns.some((re) => re.test(reporter));
+    if (viaGateway) {
+      return { verdict: 'PASS', detail: `accepted by the gateway (${reporter}), which then could not deliver it: ${dsnReason(d.dsn)}`, evidence };
+    }
+    return { verdict: 'FAIL', detail: `not accepted by the gateway: ${dsnReason(d.dsn)}`, evidence };
+  }
+  return { verdict: 'FAIL', detail: `no evidence that the gateway accepted the probe: ${reason ?? d.status}`, evidence };
+}

@@ -1,4 +1,7 @@
-import { defineCase } from '../harness/plan/define-case.ts';
+import { defineCase, type CheckOutcome } from '../harness/plan/define-case.ts';
+import { corroborate, deliveryTo } from '../harness/plan/log-corroboration.ts';
+import type { PlanContext } from '../harness/plan/plan-context.ts';
+import type { ProbeRecord } from '../harness/plan/probe-types.ts';
 import { gatewayHops, hopEvidence, probeEvidence, undeliveredReason } from '../harness/plan/probe-evidence.ts';
 
 defineCase({
@@ -20,19 +23,27 @@ defineCase({
     ],
     comments: [],
   },
-  perDomain({ plan, probe }) {
-    const reason = undeliveredReason(plan, probe);
-    const evidence = probeEvidence(probe);
-    if (!probe) return { verdict: 'NOT_RUN', detail: reason ?? 'no probe', evidence };
-    const d = probe.delivery;
-    if (d.status === 'error') return { verdict: 'ERROR', detail: reason ?? 'mailbox error', evidence };
-    if (d.status !== 'delivered' || !d.raw) return { verdict: 'FAIL', detail: reason ?? d.status, evidence };
-    const { fromGateway, hops } = gatewayHops(plan, d.raw);
-    const dup = d.duplicates > 0 ? `; ${d.duplicates} further cop${d.duplicates === 1 ? 'y' : 'ies'} with the same token seen and not counted` : '';
-    return {
-      verdict: 'PASS',
-      detail: `in ${probe.to} ${d.latencyMs ?? '?'} ms after submission${fromGateway?.by ? `, received by ${fromGateway.by}` : ''}${dup}`,
-      evidence: [hopEvidence("The recipient's Received hop", [fromGateway ?? hops[0]]), ...evidence],
-    };
-  },
+  perDomain: ({ plan, probe }) => corroborate(plan, probe, fromHeaders(plan, probe), (entries, p) => {
+    // The log must show the delivery to the recipient with the remote server's 250 reply.
+    const d = deliveryTo(entries, p.to);
+    if (!d) return { agrees: false, detail: `the log has no delivery to ${p.to}` };
+    const ok = (d.receiptAcknowledgement ?? '').startsWith('250');
+    return { agrees: ok, detail: `delivery to ${d.remoteHost ?? d.remoteIp ?? '?'} answered "${d.receiptAcknowledgement ?? 'no reply recorded'}"` };
+  }),
 });
+
+function fromHeaders(plan: PlanContext, probe: ProbeRecord | undefined): CheckOutcome {
+  const reason = undeliveredReason(plan, probe);
+  const evidence = probeEvidence(probe);
+  if (!probe) return { verdict: 'NOT_RUN', detail: reason ?? 'no probe', evidence };
+  const d = probe.delivery;
+  if (d.status === 'error') return { verdict: 'ERROR', detail: reason ?? 'mailbox error', evidence };
+  if (d.status !== 'delivered' || !d.raw) return { verdict: 'FAIL', detail: reason ?? d.status, evidence };
+  const { fromGateway, hops } = gatewayHops(plan, d.raw);
+  const dup = d.duplicates > 0 ? `; ${d.duplicates} further cop${d.duplicates === 1 ? 'y' : 'ies'} with the same token seen and not counted` : '';
+  return {
+    verdict: 'PASS',
+    detail: `in ${probe.to} ${d.latencyMs ?? '?'} ms after submission${fromGateway?.by ? `, received by ${fromGateway.by}` : ''}${dup}`,
+    evidence: [hopEvidence("The recipient's Received hop", [fromGateway ?? hops[0]]), ...evidence],
+  };
+}

@@ -1,5 +1,6 @@
 import { defineCase } from '../harness/plan/define-case.ts';
 import { judgeTlsHop } from '../harness/plan/judge-tls.ts';
+import { corroborate } from '../harness/plan/log-corroboration.ts';
 
 defineCase({
   meta: {
@@ -19,5 +20,9 @@ defineCase({
     ],
     comments: [],
   },
-  perDomain: ({ plan, probe }) => judgeTlsHop(plan, probe, 'toGateway'),
+  perDomain: ({ plan, probe }) => corroborate(plan, probe, judgeTlsHop(plan, probe, 'toGateway'), (entries) => {
+    // The log's receipt of the probe (customer MTA → gateway) must show TLS too.
+    const r = entries[0]?.receipt;
+    return { agrees: r?.tls === 'yes', detail: `receipt from ${r?.remoteIp ?? '?'} recorded as "${r?.encryptionInfo ?? 'no encryption info'}"` };
+  }),
 });

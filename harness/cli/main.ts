@@ -13,6 +13,10 @@ const COMMANDS: Record<string, () => Promise<CommandDef>> = {
   run: async () => (await import('./run-command.ts')).runCommandDef as unknown as CommandDef,
   lab: async () => (await import('./lab-command.ts')).labCommand as unknown as CommandDef,
   analyze: async () => (await import('./analyze-command.ts')).analyzeCommand as unknown as CommandDef,
+  report: async () => (await import('./report-command.ts')).reportCommand as unknown as CommandDef,
+  signoff: async () => (await import('./signoff-command.ts')).signoffCommand as unknown as CommandDef,
+  verify: async () => (await import('./verify-command.ts')).verifyCommand as unknown as CommandDef,
+  attest: async () => (await import('./attest-command.ts')).attestCommand as unknown as CommandDef,
 };
 
 export const main = defineCommand({

@@ -90,7 +90,7 @@ describe('parseConfigText: each kind of problem, with file, line, key path and e
 
   it('unknown key with no close match lists the known keys', () => {
     expect(problems(`${BASE}colour: blue\n`)).toEqual([
-      'config/t.yaml:27: colour: unknown key (expected one of customer, environment, domains, gateway, senders, recipient, dns, stationery, probes, timeouts, secretsFile)',
+      'config/t.yaml:27: colour: unknown key (expected one of customer, environment, domains, gateway, senders, recipient, dns, stationery, probes, timeouts, attestations, secretsFile)',
     ]);
   });
 

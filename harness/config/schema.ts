@@ -73,6 +73,53 @@ export const domainSchema = z
   })
   .strict();
 
+/** API 2.0 OAuth2 client credentials (preferred), or API 1.0 HMAC keys for tenants that only have those. */
+export const gatewayApiAuth = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('oauth2'),
+      clientId: z.string().min(1),
+      clientSecret: secretRef,
+      /** Default: <baseUrl>/oauth/token. */
+      tokenUrl: z.url().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('hmac'),
+      appId: z.string().min(1),
+      appKey: secretRef,
+      accessKey: secretRef,
+      secretKey: secretRef,
+    })
+    .strict(),
+]);
+
+export const gatewayApiSchema = z
+  .object({
+    /** API host: https://api.services.mimecast.com (2.0) or the regional https://eu-api.mimecast.com (1.0). */
+    baseUrl: z.url().default('https://api.services.mimecast.com'),
+    auth: gatewayApiAuth,
+    tls: tlsOptions.prefault({}),
+    /** How long to wait for a probe to show up, delivered, in the message log (it lags behind the mail). */
+    logWaitSeconds: z.number().positive().max(3600).default(120),
+    /** Longest wait for a rate-limit reset (429) before giving up. */
+    maxRateLimitWaitSeconds: z.number().positive().max(3600).default(120),
+  })
+  .strict();
+
+export const relayCheckSchema = z
+  .object({
+    /** A local address of this machine that is not an authorized outbound address (bound as the source). */
+    sourceAddress: z.ipv4().or(z.ipv6()),
+    /** The gateway host to try; default the first smart host. */
+    host: z.string().min(1).optional(),
+    /** 0 only in the lab's own config. */
+    port: z.number().int().min(0).max(65535).default(25),
+    tls: tlsOptions.prefault({}),
+  })
+  .strict();
+
 export const gatewaySchema = z
   .object({
     vendor: z.enum(['mimecast']).default('mimecast'),
@@ -86,6 +133,12 @@ export const gatewaySchema = z
     hopPatterns: z.array(z.string().min(1)).min(1),
     /** The SPF mechanism that authorizes the gateway, e.g. include:eu._netblocks.mimecast.com. */
     spfMechanism: z.string().min(1).optional(),
+    /** Read-only access to the gateway's API (configuration and message log); without it the API cases are NOT_RUN. */
+    api: gatewayApiSchema.optional(),
+    /** The type every internal domain must have on the gateway (the plan expects remote: mailboxes elsewhere). */
+    domainType: z.enum(['remote', 'local', 'send-only']).default('remote'),
+    /** MAN01's relay attempt: connect to the gateway from an address that is NOT authorized; without it that part is NOT_RUN. */
+    relayCheck: relayCheckSchema.optional(),
   })
   .strict();
 
@@ -137,7 +190,8 @@ export const configSchema = z
       .prefault({}),
     probes: z
       .object({
-        formats: z.array(probeFormat).min(1).default(['html']),
+        /** Default: every format (MAN14/MAN15 check each); the first is the primary probe the header cases read. */
+        formats: z.array(probeFormat).min(1).default(['html', 'text', 'html-only', 'rich-text']),
         /** Prefix of probe subjects, so people recognise them in a mailbox. */
         subjectPrefix: z.string().default('[mailflow probe]'),
       })
@@ -151,6 +205,16 @@ export const configSchema = z
         connectSeconds: z.number().positive().max(300).default(30),
         /** Submission attempts for a transient (4xx, network) failure. */
         submitRetries: z.number().int().min(0).max(10).default(3),
+      })
+      .strict()
+      .prefault({}),
+    /** Engineers' attestations for what neither mail nor the gateway's API can show (`mailflow attest`). */
+    attestations: z
+      .object({
+        /** JSON file the attestations are kept in, relative to the working directory. */
+        file: z.string().min(1).optional(),
+        /** How long an attestation stays valid. */
+        validityDays: z.number().int().positive().max(3650).default(90),
       })
       .strict()
       .prefault({}),
@@ -182,3 +246,5 @@ export type Auth = z.output<typeof authSchema>;
 export type Sender = z.output<typeof senderSchema>;
 export type Recipient = z.output<typeof recipientSchema>;
 export type ProbeFormat = z.output<typeof probeFormat>;
+export type GatewayApi = z.output<typeof gatewayApiSchema>;
+export type RelayCheck = z.output<typeof relayCheckSchema>;

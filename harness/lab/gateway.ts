@@ -13,7 +13,7 @@ import { createBackground } from './background.ts';
 import type { LeafCertificate } from './ca.ts';
 import { buildDsn } from './dsn-builder.ts';
 import type { FaultSet } from './faults.ts';
-import { settleStatus, type GatewayMessage, type GatewayState, type MessageDirection } from './gateway-state.ts';
+import { learnAutoAllow, managedSenderVerdict, settleStatus, type GatewayMessage, type GatewayState, type MessageDirection } from './gateway-state.ts';
 import type { LabResolver } from './lab-resolver.ts';
 import { headerValue, prependFields, randomToken, readAll, type TlsInfo } from './message-util.ts';
 import { mimecastReceived } from './received-stamps.ts';
@@ -108,7 +108,8 @@ function createListener(ctx: GatewayContext, queue: (message: GatewayMessage, ra
     authOptional: true,
     disabledCommands: ['AUTH'],
     onRcptTo(address, session, callback) {
-      if (isOutbound(ctx, session) || isInternal(ctx, address.address)) return callback();
+      // open-relay: the gateway takes mail for anyone from anywhere (the misconfiguration MAN01's relay attempt exists to catch).
+      if (isOutbound(ctx, session) || isInternal(ctx, address.address) || opts.faults.has('open-relay')) return callback();
       const reply = `5.7.1 Relay denied: ${session.remoteAddress} is not an authorized outbound address`;
       opts.state.rejections.push({
         at: new Date().toISOString(), remoteAddress: session.remoteAddress,
@@ -157,6 +158,8 @@ async function accept(ctx: GatewayContext, raw: Buffer, session: SMTPServerSessi
   if (subject !== undefined) message.subject = subject;
   if (messageId !== undefined) message.messageId = messageId;
   if (dkimDomain !== undefined) message.dkimDomain = dkimDomain;
+  if (direction === 'inbound') message.managedSender = managedSenderVerdict(opts.state, from, to);
+  learnAutoAllow(opts.state, message, (a) => isInternal(ctx, a));
   opts.state.messages.push(message);
   return { reply, message, raw: out };
 }

@@ -26,6 +26,9 @@ export interface LabPorts {
   externalSubmission: number;
   /** IMAP port per mailbox address (lower case). */
   imap: ReadonlyMap<string, number>;
+  /** The gateway's SMTP port (relay check) and admin API port. */
+  gatewaySmtp?: number;
+  gatewayApi?: number;
 }
 
 function parseOrThrow(input: unknown, where: string): Config {
@@ -119,5 +122,11 @@ export function fillLabConfig(template: Config, ports: LabPorts, caPem: string):
   c.recipient.imap = fill(c.recipient.imap, ports.imap.get(c.recipient.address.toLowerCase()) ?? 0, caPem);
   if (c.recipient.smtp) c.recipient.smtp = fill(c.recipient.smtp, ports.externalSubmission, caPem);
   c.dns.servers = [ports.dns];
+  if (c.gateway.api && ports.gatewayApi !== undefined) {
+    const url = new URL(c.gateway.api.baseUrl);
+    url.port = String(ports.gatewayApi);
+    c.gateway.api = { ...c.gateway.api, baseUrl: url.origin, tls: { ...c.gateway.api.tls, ca: caPem } };
+  }
+  if (c.gateway.relayCheck && ports.gatewaySmtp !== undefined) c.gateway.relayCheck = { ...c.gateway.relayCheck, port: ports.gatewaySmtp, tls: { ...c.gateway.relayCheck.tls, ca: caPem } };
   return parseOrThrow(c, 'lab config (filled)');
 }

@@ -26,6 +26,22 @@ export interface ZoneOptions {
   dkimPublicKeys: ReadonlyMap<string, string>;
   /** When true the internal domains' SPF omits the gateway include (fault spf-missing-gateway). */
   spfWithoutGateway?: boolean;
+  /** not-first: the customer's own address before the include; too-many-lookups: nested SaaS includes over the RFC 7208 limit. */
+  spfVariant?: 'not-first' | 'too-many-lookups' | undefined;
+}
+
+/** The internal domain's SPF record under the faults that concern it. */
+function internalSpf(zone: LabZone, domain: string, opts: ZoneOptions): string {
+  if (opts.spfWithoutGateway) return `v=spf1 ip4:${LAB_ADDRESS.exchangeOutbound} -all`;
+  if (opts.spfVariant === 'not-first') return `v=spf1 ip4:${LAB_ADDRESS.exchangeOutbound} include:${GATEWAY_SPF_INCLUDE} -all`;
+  if (opts.spfVariant === 'too-many-lookups') {
+    // Each SaaS sender the customer signed up for added its own include, nested as vendors publish them.
+    const vendors = ['crm', 'hr', 'marketing'];
+    add(zone, `_spf-saas.${domain}`, { type: 'TXT', text: `v=spf1 ${vendors.map((v) => `include:_spf-${v}.${domain}`).join(' ')} ~all` });
+    for (const v of vendors) add(zone, `_spf-${v}.${domain}`, { type: 'TXT', text: `v=spf1 a:${LAB_HOST.exchange} mx:${domain} ~all` });
+    return `v=spf1 include:${GATEWAY_SPF_INCLUDE} include:_spf-saas.${domain} mx a:${LAB_HOST.exchange} -all`;
+  }
+  return `v=spf1 include:${GATEWAY_SPF_INCLUDE} -all`;
 }
 
 function add(zone: LabZone, name: string, record: ZoneRecord): void {
@@ -39,10 +55,7 @@ function addInternalDomain(zone: LabZone, domain: string, opts: ZoneOptions): vo
   add(zone, domain, { type: 'MX', exchange: LAB_HOST.gatewayInbound, priority: 10 });
   // Without the include, the domain still lists its own on-premises server: the typical
   // leftover when a customer moves outbound behind the gateway and forgets SPF.
-  const spf = opts.spfWithoutGateway
-    ? `v=spf1 ip4:${LAB_ADDRESS.exchangeOutbound} -all`
-    : `v=spf1 include:${GATEWAY_SPF_INCLUDE} -all`;
-  add(zone, domain, { type: 'TXT', text: spf });
+  add(zone, domain, { type: 'TXT', text: internalSpf(zone, domain, opts) });
   const key = opts.dkimPublicKeys.get(domain);
   if (key !== undefined) add(zone, `${DKIM_SELECTOR}._domainkey.${domain}`, { type: 'TXT', text: `v=DKIM1; k=rsa; p=${key}` });
   add(zone, `_dmarc.${domain}`, { type: 'TXT', text: `v=DMARC1; p=reject; rua=mailto:dmarc-reports@${domain}` });

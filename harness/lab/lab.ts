@@ -6,9 +6,11 @@
 import { generateKeyPair } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { promisify } from 'node:util';
-import type { Config } from '../config/schema.ts';
+import { SECRET_REF, type Config } from '../config/schema.ts';
 import { errorMessage, isMailflowError, MailflowError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { startAdminApi, type AdminApi } from './admin-api.ts';
+import { labGatewaySettings, signingKeys } from './admin-api-settings.ts';
 import { createLabCa, type LabCa, type LeafCertificate } from './ca.ts';
 import { startDnsServer, type LabDnsServer } from './dns-server.ts';
 import { parseFaults, type FaultName, type FaultSet } from './faults.ts';
@@ -20,6 +22,9 @@ import { startInternalMta, type InternalMta, type LabCredential } from './intern
 import { fillLabConfig, generateSecrets, labUsers, readLabTemplate, withDomainCount, type LabUser } from './lab-config.ts';
 import { createLabResolver } from './lab-resolver.ts';
 import { buildLabZone } from './lab-zone.ts';
+import { randomToken } from './message-util.ts';
+import { createLabStationery } from './stationery.ts';
+import { labLayout } from './stationery-layout.ts';
 import { domainOf, LAB_ADDRESS, LAB_HOST, type SmtpPortMap } from './topology.ts';
 
 export type { LabUser } from './lab-config.ts';
@@ -30,14 +35,14 @@ export interface LabOptions {
   /** Number of internal sending domains (acme.test, acme2.test, ...); default 1. */
   domainCount?: number | undefined;
   logger?: Logger | undefined;
-  /** Where stationery will be applied (later work); default: none. */
+  /** Replaces the gateway's stationery; default: the lab layout from config/lab.yaml's `stationery` keys (stationery.ts). */
   stationery?: StationeryHook | undefined;
 }
 
 /** One listening server, for printing and for tests. */
 export interface LabEndpoint {
   role: string;
-  protocol: 'dns' | 'smtp' | 'imap';
+  protocol: 'dns' | 'smtp' | 'imap' | 'https';
   host: string;
   address: string;
   port: number;
@@ -194,26 +199,58 @@ function endpointsOf(
   return endpoints;
 }
 
+/** The gateway's stationery, from the template's `stationery` keys (no unique text configured: none). */
+function labStationery(c: StartContext): StationeryHook {
+  const { uniqueText, disclaimerText } = c.template.stationery;
+  if (uniqueText === undefined) return (raw) => raw;
+  const layout = labLayout({ uniqueText, disclaimerText, company: c.template.customer });
+  return createLabStationery({ layout, internalDomains: c.internalDomains, faults: c.faults });
+}
+
+/** The admin API's client secret: generated per start, handed over like the mailbox passwords. */
+function apiSecret(c: StartContext): string {
+  const ref = c.template.gateway.api?.auth.type === 'oauth2' ? c.template.gateway.api.auth.clientSecret : undefined;
+  const name = ref === undefined ? undefined : SECRET_REF.exec(ref)?.[2];
+  const secret = `lab-mc-${randomToken(16)}`;
+  if (name !== undefined) c.env[name] = secret;
+  return secret;
+}
+
+async function startApi(c: StartContext, state: GatewayState): Promise<AdminApi> {
+  const credentials = await c.ca.issue([LAB_HOST.gatewayApi], [LAB_ADDRESS.gatewayApi]);
+  const auth = c.template.gateway.api?.auth;
+  return track(c.started, startAdminApi({
+    address: LAB_ADDRESS.gatewayApi, credentials, state, faults: c.faults, logger: c.logger,
+    clientId: auth?.type === 'oauth2' ? auth.clientId : 'mailflow-lab-readonly', clientSecret: apiSecret(c),
+  }));
+}
+
 async function startServers(c: StartContext): Promise<Lab> {
   const externalDomain = domainOf(c.template.recipient.address);
-  const zone = buildLabZone({ internalDomains: c.internalDomains, externalDomain, dkimPublicKeys: c.keys.pub, spfWithoutGateway: c.faults.has('spf-missing-gateway') });
+  // dkim-dns-mismatch: DNS publishes a key that is not the one the gateway signs with.
+  const dnsKeys = c.faults.has('dkim-dns-mismatch') ? (await dkimKeys(c.internalDomains)).pub : c.keys.pub;
+  const spfVariant = c.faults.has('spf-not-first') ? 'not-first' : c.faults.has('spf-too-many-lookups') ? 'too-many-lookups' : undefined;
+  const zone = buildLabZone({ internalDomains: c.internalDomains, externalDomain, dkimPublicKeys: dnsKeys, spfWithoutGateway: c.faults.has('spf-missing-gateway'), spfVariant });
   const dns = await track(c.started, startDnsServer(zone, LAB_ADDRESS.dns, c.logger));
   const resolver = createLabResolver([dns.server]);
   const events = new EventEmitter();
   const smtpPorts: SmtpPortMap = new Map();
-  const gatewayState = createGatewayState();
+  const settings = labGatewaySettings({ template: c.template, internalDomains: c.internalDomains, dkimPublicKeys: c.keys.pub, faults: c.faults });
+  const gatewayState = createGatewayState(settings);
   const common = { ca: c.ca.caPem, resolver, smtpPorts, faults: c.faults, logger: c.logger };
 
   // Filled once the mailboxes listen; the MTAs only look into it when mail arrives.
   const mailboxes = new Map<string, ImapMailbox>();
-  const [mailboxList, internalMta, gateway, externalMta] = await Promise.all([
+  const [mailboxList, internalMta, gateway, externalMta, adminApi] = await Promise.all([
     startMailboxes(c, events),
     track(c.started, startInternalMta({ ...common, internalDomains: c.internalDomains, accounts: credentialsOf(c.users, c.env, 'sender'), mailboxes, events, credentials: c.certs.exchange, smartHost: c.template.gateway.smartHosts[0] ?? LAB_HOST.gatewayInbound })),
     track(c.started, startGateway({
-      ...common, internalDomains: c.internalDomains, dkimKeys: c.keys.priv, authorizedOutbound: c.template.gateway.authorizedOutbound,
-      deliveryRoute: LAB_HOST.exchange, state: gatewayState, credentials: c.certs.gateway, ...(c.opts.stationery ? { stationery: c.opts.stationery } : {}),
+      // The SMTP rules obey the same settings the admin API reports.
+      ...common, internalDomains: settings.internalDomains.map((d) => d.domain), dkimKeys: signingKeys(settings, c.keys.priv), authorizedOutbound: settings.authorizedOutbound,
+      deliveryRoute: LAB_HOST.exchange, state: gatewayState, credentials: c.certs.gateway, stationery: c.opts.stationery ?? labStationery(c),
     })),
     track(c.started, startExternalMta({ ...common, domain: externalDomain, accounts: credentialsOf(c.users, c.env, 'recipient'), mailboxes, events, mxCredentials: c.certs.partnerMx, submissionCredentials: c.certs.partnerSubmission })),
+    startApi(c, gatewayState),
   ]);
   for (const m of mailboxList) mailboxes.set(m.user, m);
   smtpPorts.set(LAB_ADDRESS.exchange, internalMta.inboundPort);
@@ -222,10 +259,11 @@ async function startServers(c: StartContext): Promise<Lab> {
 
   const config = fillLabConfig(c.template, {
     dns: dns.server, submission: internalMta.submissionPort, externalSubmission: externalMta.submissionPort,
-    imap: new Map(mailboxList.map((m) => [m.user, m.port])),
+    imap: new Map(mailboxList.map((m) => [m.user, m.port])), gatewaySmtp: gateway.port, gatewayApi: adminApi.port,
   }, c.ca.caPem);
 
   const endpoints = endpointsOf(dns, internalMta, gateway, externalMta, mailboxList);
+  endpoints.gatewayApi = { role: 'gateway admin API (HTTPS)', protocol: 'https', host: LAB_HOST.gatewayApi, address: LAB_ADDRESS.gatewayApi, port: adminApi.port };
 
   const startupMs = Math.round(performance.now() - c.t0);
   c.logger.info('lab started', { startupMs, faults: [...c.faults] });

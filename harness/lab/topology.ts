@@ -17,6 +17,12 @@ export const LAB_ADDRESS = {
   partnerMx: '127.0.0.30',
   partnerSubmission: '127.0.0.31',
   partnerImap: '127.0.0.32',
+  /** The gateway's admin API (the vendor's API host). */
+  gatewayApi: '127.0.0.22',
+  /** A second customer MTA (DR site) listed as authorized outbound; it sends nothing in the lab. */
+  exchangeStandby: '127.0.0.12',
+  /** An address nobody authorized: MAN01's relay attempt comes from here. */
+  unauthorized: '127.0.0.40',
 } as const;
 
 export const LAB_HOST = {
@@ -28,6 +34,7 @@ export const LAB_HOST = {
   partnerMx: 'mx.partner.test',
   partnerSubmission: 'smtp.partner.test',
   partnerImap: 'imap.partner.test',
+  gatewayApi: 'api.mimecast.test',
 } as const;
 
 /** The gateway's own DNS zone and the SPF include it publishes for its region. */

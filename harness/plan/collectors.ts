@@ -10,6 +10,8 @@ import type { Logger } from '../logger.ts';
 import type { PlanContext } from './plan-context.ts';
 import { PROBE_CASES } from './plan-catalogue.ts';
 import { runProbePhase } from './probe-phase.ts';
+import { gatewayCollector } from '../gateway/gateway-collector.ts';
+import { replyChainCollector } from './reply-chain.ts';
 import type { RunOptions } from './run-options.ts';
 import type { Session } from './session.ts';
 
@@ -39,7 +41,7 @@ const probes: Collector = {
 };
 
 /** Add new collectors here, in the order they must run. */
-export const COLLECTORS: readonly Collector[] = [probes];
+export const COLLECTORS: readonly Collector[] = [probes, replyChainCollector, gatewayCollector];
 
 export function selected(collector: Collector, only: readonly string[]): boolean {
   return only.length === 0 || only.some((id) => collector.cases.has(id.toUpperCase()));

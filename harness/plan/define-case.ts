@@ -6,10 +6,11 @@
  * ATTESTED and NOT_APPLICABLE, so a bare `vitest run --project plan` on the
  * healthy lab is a real assertion that every case passes.
  */
-import { describe, inject, test } from 'vitest';
+import { describe, inject, test, type TaskMeta } from 'vitest';
+import type { ProbeFormat } from '../config/schema.ts';
 import { errorMessage, isMailflowError } from '../errors.ts';
 import type { CaseMeta, CheckResult, Evidence, Verdict } from '../report/model.ts';
-import { primaryProbe, type PlanContext } from './plan-context.ts';
+import { primaryProbe, probesFor, type PlanContext } from './plan-context.ts';
 import type { ProbeRecord } from './probe-types.ts';
 
 export interface CheckOutcome {
@@ -27,9 +28,19 @@ export interface DomainCheckContext {
   probe: ProbeRecord | undefined;
 }
 
+export interface FormatCheckContext extends DomainCheckContext {
+  format: ProbeFormat;
+}
+
+/** Exactly one of perDomain and perFormat. */
 export interface CaseDefinition {
   meta: CaseMeta;
-  perDomain: (ctx: DomainCheckContext) => Promise<CheckOutcome> | CheckOutcome;
+  perDomain?: (ctx: DomainCheckContext) => Promise<CheckOutcome> | CheckOutcome;
+  /**
+   * One check per (domain, configured probe format) ("repeat with HTML, rich
+   * text and plain text"); `probe` is that format's probe.
+   */
+  perFormat?: (ctx: FormatCheckContext) => Promise<CheckOutcome> | CheckOutcome;
 }
 
 export interface MailflowTaskMeta {
@@ -47,29 +58,47 @@ const PASSING: ReadonlySet<Verdict> = new Set(['PASS', 'ATTESTED', 'NOT_APPLICAB
 
 export function defineCase(def: CaseDefinition): void {
   const plan = inject('mailflow');
+  const { perDomain, perFormat } = def;
   describe(`${def.meta.id} ${def.meta.title}`, () => {
     for (const { name: domain } of plan.config.domains) {
-      test(`${def.meta.id} ${domain}`, async ({ task }) => {
-        const started = performance.now();
-        let outcome: CheckOutcome;
-        try {
-          outcome = await def.perDomain({ plan, domain, probe: primaryProbe(plan, domain) });
-        } catch (err) {
-          // The harness broke, not the environment: ERROR, with the reason (DESIGN.md verdicts).
-          const code = isMailflowError(err) ? `${err.code}: ` : '';
-          outcome = { verdict: 'ERROR', detail: `${code}${errorMessage(err)}`, evidence: [] };
+      if (perDomain) {
+        test(`${def.meta.id} ${domain}`, ({ task }) => runCheck(task, def.meta, { domain }, () => perDomain({ plan, domain, probe: primaryProbe(plan, domain) })));
+      }
+      if (perFormat) {
+        for (const format of plan.config.probes.formats) {
+          const probe = probesFor(plan, domain).find((p) => p.format === format);
+          test(`${def.meta.id} ${domain} ${format}`, ({ task }) => runCheck(task, def.meta, { domain, format }, () => perFormat({ plan, domain, format, probe })));
         }
-        const check: CheckResult = {
-          name: outcome.name ?? def.meta.title,
-          domain,
-          verdict: outcome.verdict,
-          detail: outcome.detail,
-          evidence: outcome.evidence,
-          durationMs: Math.round(performance.now() - started),
-        };
-        task.meta.mailflow = { case: def.meta, check };
-        if (!PASSING.has(check.verdict)) throw new Error(`${def.meta.id} ${domain}: ${check.verdict}: ${check.detail}`);
-      });
+      }
     }
   });
+}
+
+async function runCheck(
+  task: { meta: TaskMeta },
+  meta: CaseMeta,
+  where: { domain: string; format?: ProbeFormat },
+  check: () => Promise<CheckOutcome> | CheckOutcome,
+): Promise<void> {
+  const started = performance.now();
+  let outcome: CheckOutcome;
+  try {
+    outcome = await check();
+  } catch (err) {
+    // The harness broke, not the environment: ERROR, with the reason (DESIGN.md verdicts).
+    const code = isMailflowError(err) ? `${err.code}: ` : '';
+    outcome = { verdict: 'ERROR', detail: `${code}${errorMessage(err)}`, evidence: [] };
+  }
+  const result: CheckResult = {
+    name: outcome.name ?? meta.title,
+    domain: where.domain,
+    ...(where.format ? { format: where.format } : {}),
+    verdict: outcome.verdict,
+    detail: outcome.detail,
+    evidence: outcome.evidence,
+    durationMs: Math.round(performance.now() - started),
+  };
+  task.meta.mailflow = { case: meta, check: result };
+  const label = [meta.id, where.domain, where.format].filter(Boolean).join(' ');
+  if (!PASSING.has(result.verdict)) throw new Error(`${label}: ${result.verdict}: ${result.detail}`);
 }

@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const found = await collector.collect({ options, config: session.config, secrets: session.secrets, session, logger, context });
       context = { ...context, ...found };
     }
-    await writeRunState(options.runDir, { run: info, probes: context.probes.map(probeSummary) });
+    await writeRunState(options.runDir, { run: info, probes: context.probes.map((p) => probeSummary(p, session.config.gateway.hopPatterns)) });
     project.provide('mailflow', context);
   } catch (err) {
     await session.close();

@@ -8,8 +8,8 @@ export const PLAN_ORDER = [
   'MAN07', 'MAN08', 'MAN09', 'MAN10', 'MAN11', 'MAN12', 'MAN13', 'MAN14', 'MAN15',
 ] as const;
 
-/** Cases that read the outbound probes. */
-export const PROBE_CASES: ReadonlySet<string> = new Set(['MAN07', 'MAN08', 'MAN10', 'MAN11', 'MAN12', 'MAN13']);
+/** Cases that read the outbound probes (MAN15 and MAN09 too: a reply chain starts from the delivered probe). */
+export const PROBE_CASES: ReadonlySet<string> = new Set(['MAN07', 'MAN08', 'MAN10', 'MAN11', 'MAN12', 'MAN13', 'MAN14', 'MAN15', 'MAN09']);
 
 export function planIndex(id: string): number {
   const i = (PLAN_ORDER as readonly string[]).indexOf(id);

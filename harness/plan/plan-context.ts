@@ -1,5 +1,6 @@
 /** What the global setup hands every plan test file (through vitest's provide/inject). */
 import type { Config } from '../config/schema.ts';
+import type { GatewaySnapshot } from '../gateway/snapshot.ts';
 import type { ProbeRecord, ReplyChainRecord } from './probe-types.ts';
 
 export interface PlanContext {
@@ -13,6 +14,8 @@ export interface PlanContext {
   replyChains: ReplyChainRecord[];
   labFaults: string[];
   only: string[];
+  /** What the gateway collector read (API, relay attempt, attestations); absent when it did not run. */
+  gateway?: GatewaySnapshot;
 }
 
 declare module 'vitest' {

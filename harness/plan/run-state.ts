@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/schema.ts';
-import type { ProbeSummary, RunInfo } from '../report/model.ts';
+import { findGatewayHops } from '../analysis/hop-roles.ts';
+import { receivedChain, type Hop } from '../analysis/received-chain.ts';
+import type { ProbeSummary, RouteHop, RunInfo } from '../report/model.ts';
 import type { ProbeRecord } from './probe-types.ts';
 import type { RunOptions } from './run-options.ts';
 
@@ -44,7 +46,37 @@ export function runInfo(options: RunOptions, config: Config, target: string, war
   };
 }
 
-export function probeSummary(p: ProbeRecord): ProbeSummary {
+/**
+ * The delivered message's Received chain as the report's route picture,
+ * oldest hop first, each placed relative to the gateway hops the config's
+ * `gateway.hopPatterns` recognise (analysis/hop-roles.ts).
+ */
+export function probeRoute(raw: string, hopPatterns: readonly string[]): RouteHop[] {
+  const chain = receivedChain(raw);
+  const { toGateway, fromGateway, gatewayHops } = findGatewayHops(chain, hopPatterns);
+  const gw = new Set(gatewayHops.map((h) => h.index));
+  // index 0 is the newest hop: larger indexes are older.
+  const role = (h: Hop): RouteHop['role'] => {
+    if (h === toGateway) return 'to-gateway';
+    if (h === fromGateway) return 'from-gateway';
+    if (gw.has(h.index)) return 'gateway';
+    if (toGateway ? h.index > toGateway.index : fromGateway ? h.index > fromGateway.index : false) return 'customer';
+    return 'recipient';
+  };
+  return [...chain].reverse().map((h) => ({
+    from: h.fromHost ?? h.fromHelo ?? h.fromIp ?? 'unknown',
+    by: h.by ?? 'unknown',
+    ...(h.with === undefined ? {} : { with: h.with }),
+    role: role(h),
+    tls: h.tls,
+    ...(h.tlsVersion === undefined ? {} : { tlsVersion: h.tlsVersion }),
+    ...(h.cipher === undefined ? {} : { cipher: h.cipher }),
+  }));
+}
+
+/** A probe as the results model lists it; `hopPatterns` lets it carry its route. */
+export function probeSummary(p: ProbeRecord, hopPatterns: readonly string[] = []): ProbeSummary {
+  const raw = p.delivery.status === 'delivered' ? p.delivery.raw : undefined;
   return {
     id: p.id,
     domain: p.domain,
@@ -54,6 +86,7 @@ export function probeSummary(p: ProbeRecord): ProbeSummary {
     attempts: p.submission.attempts.length,
     ...(p.delivery.latencyMs === undefined ? {} : { latencyMs: p.delivery.latencyMs }),
     ...(p.delivery.evidenceFile === undefined ? {} : { evidenceFile: p.delivery.evidenceFile }),
+    ...(raw === undefined ? {} : { route: probeRoute(raw, hopPatterns) }),
   };
 }
 

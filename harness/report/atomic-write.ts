@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
 /** Writes `content` to `path` atomically (temp file in the same folder + rename). */
-export async function atomicWriteFile(path: string, content: string): Promise<void> {
+export async function atomicWriteFile(path: string, content: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   // Dot-prefixed and unique per call, so two writers never share a temp file
@@ -19,7 +19,7 @@ export async function atomicWriteFile(path: string, content: string): Promise<vo
   try {
     const fh = await open(tmp, 'w', 0o644);
     try {
-      await fh.writeFile(content, 'utf8');
+      await (typeof content === 'string' ? fh.writeFile(content, 'utf8') : fh.writeFile(content));
       // Without the flush, a power loss right after the rename can leave an
       // empty file on ext4/xfs (the rename reaches the disk before the data).
       await fh.sync();

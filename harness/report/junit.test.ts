@@ -83,10 +83,10 @@ const all = (el: XmlElement, name: string): XmlElement[] =>
   [...(el.name === name ? [el] : []), ...el.children.flatMap((c) => all(c, name))];
 
 describe('renderJunit', () => {
-  it('is well-formed XML with one testcase per check', () => {
+  it('is well-formed XML with one testcase per case and domain', () => {
     const results = sample();
     const doc = parseXml(renderJunit(results));
-    const checks = results.cases.reduce((n, c) => n + c.checks.length, 0);
+    const checks = results.cases.reduce((n, c) => n + new Set(c.checks.map((k) => k.domain ?? '')).size, 0);
     const testcases = all(doc, 'testcase');
     expect(doc.name).toBe('testsuites');
     expect(all(doc, 'testsuite')).toHaveLength(1);
@@ -99,7 +99,7 @@ describe('renderJunit', () => {
     const doc = parseXml(renderJunit(sample()));
     const byName = (cls: string) => all(doc, 'testcase').filter((t) => t.attrs.classname === cls);
     const spf = byName('MAN06')[0]!;
-    expect(spf.attrs.name).toBe('SPF record includes the gateway [acme.test]');
+    expect(spf.attrs.name).toBe(`${sample().cases.find((c) => c.id === 'MAN06')!.title} [acme.test]`);
     const failure = all(spf, 'failure')[0]!;
     expect(failure.attrs.message).toContain('does not contain include:');
     expect(failure.text).toContain('Corrective actions:\n1. Add the gateway');
@@ -110,7 +110,17 @@ describe('renderJunit', () => {
     const suite = all(doc, 'testsuite')[0]!;
     expect(suite.attrs.failures).toBe('6');
     expect(suite.attrs.errors).toBe('1');
-    expect(suite.attrs.skipped).toBe('4');
+    // A not-applicable format inside a passing domain does not skip the domain's testcase.
+    expect(suite.attrs.skipped).toBe('2');
+  });
+
+  it('lists each format of a domain in its testcase', () => {
+    const results = sample();
+    const man14 = results.cases.find((c) => c.id === 'MAN14')!;
+    const tcs = all(parseXml(renderJunit(results)), 'testcase').filter((t) => t.attrs.classname === 'MAN14');
+    expect(tcs).toHaveLength(new Set(man14.checks.map((k) => k.domain ?? '')).size);
+    const out = all(tcs[0]!, 'system-out')[0]!.text;
+    for (const k of man14.checks.filter((x) => x.domain === man14.checks[0]!.domain)) expect(out).toContain(k.detail);
   });
 
   it('carries run id, target and faults as properties', () => {
@@ -125,7 +135,7 @@ describe('renderJunit', () => {
     const results = sample();
     const check = results.cases.find((c) => c.id === 'MAN14')!.checks[0]!;
     check.verdict = 'FAIL';
-    check.name = '"><img src=x onerror=alert(1)> \u0000\u001b[2J\ud800 name';
+    results.cases.find((c) => c.id === 'MAN14')!.title = '"><img src=x onerror=alert(1)> \u0000\u001b[2J\ud800 name';
     check.detail = '<script>alert(1)</script> & </style> ]]> line1\nline2\ttab';
     results.cases.find((c) => c.id === 'MAN14')!.verdict = 'FAIL';
     const xml = renderJunit(results);
@@ -136,7 +146,7 @@ describe('renderJunit', () => {
     expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
     const doc = parseXml(xml);
     const tc = all(doc, 'testcase').find((t) => t.attrs.classname === 'MAN14')!;
-    expect(tc.attrs.name).toBe('"><img src=x onerror=alert(1)> [2J name [acme.test, html]');
+    expect(tc.attrs.name).toBe('"><img src=x onerror=alert(1)> [2J name [acme.test]');
     // Line breaks survive in attributes as character references.
     expect(all(tc, 'failure')[0]!.attrs.message).toBe('<script>alert(1)</script> & </style> ]]> line1\nline2\ttab');
   });

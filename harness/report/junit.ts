@@ -2,8 +2,9 @@
  * JUnit XML for unattended runs (DESIGN.md: "a JUnit file and an exit code").
  * The de-facto schema CI systems read (Jenkins, GitLab, GitHub annotations):
  * <testsuites>/<testsuite>/<testcase> with <failure>, <error>, <skipped> and
- * <system-out>. One testcase per check, classname = case id, so a CI view groups
- * a case's domains and formats together.
+ * <system-out>. One testcase per case and sending domain (the plan's "repeat
+ * for each domain"), classname = case id, so a CI view groups a case's domains
+ * together; the formats checked for a domain are listed in its testcase.
  */
 import { aggregateVerdict } from './model.ts';
 import type { CaseResult, CheckResult, Results, Verdict } from './model.ts';
@@ -29,6 +30,7 @@ interface JunitCase {
   detail: string;
   seconds: number;
   check?: CheckResult;
+  checks: CheckResult[];
   owner: CaseResult;
 }
 
@@ -37,12 +39,37 @@ function qualified(check: CheckResult): string {
   return q.length > 0 ? `${check.name} [${q.join(', ')}]` : check.name;
 }
 
-/** Testcases of one case: its checks, plus the case itself when the checks do not explain its verdict. */
+/** Checks of a case grouped by domain, in first-seen order; checks with no domain form one group. */
+function byDomain(checks: readonly CheckResult[]): [string, CheckResult[]][] {
+  const groups = new Map<string, CheckResult[]>();
+  for (const c of checks) {
+    const key = c.domain ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  return [...groups];
+}
+
+/** One line per check of a group: what CI shows under the testcase. */
+function groupDetail(checks: readonly CheckResult[]): string {
+  if (checks.length === 1 && checks[0]) return checks[0].detail;
+  return checks.map((k) => `${k.verdict} ${qualified(k)}: ${k.detail}`).join('\n');
+}
+
+/**
+ * Testcases of one case: one per (case, domain), its verdict the worst of its
+ * checks (formats), plus the case itself when the checks do not explain its verdict.
+ */
 function testcasesOf(c: CaseResult): JunitCase[] {
-  const rows: JunitCase[] = c.checks.map((check) => ({
-    classname: c.id, name: qualified(check), verdict: check.verdict, detail: check.detail,
-    seconds: (check.durationMs ?? 0) / 1000, check, owner: c,
-  }));
+  const rows: JunitCase[] = byDomain(c.checks).map(([domain, checks]) => {
+    const verdict = aggregateVerdict(checks);
+    const worst = checks.find((k) => k.verdict === verdict);
+    return {
+      classname: c.id, name: domain === '' ? c.title : `${c.title} [${domain}]`, verdict,
+      detail: verdict === 'PASS' ? groupDetail(checks) : groupDetail(checks.filter((k) => k.verdict === verdict)),
+      seconds: checks.reduce((n, k) => n + (k.durationMs ?? 0), 0) / 1000, owner: c, checks,
+      ...(worst ? { check: worst } : {}),
+    };
+  });
   const fromChecks = aggregateVerdict(c.checks);
   if (c.checks.length === 0 || fromChecks !== c.verdict) {
     // A case with no checks, or one the runner marked worse than its checks (a
@@ -50,7 +77,7 @@ function testcasesOf(c: CaseResult): JunitCase[] {
     const detail = c.checks.length === 0
       ? 'No checks were recorded for this case.'
       : `The case is ${c.verdict} although its checks aggregate to ${fromChecks}.`;
-    rows.push({ classname: c.id, name: `${c.title} (case verdict)`, verdict: c.verdict, detail, seconds: 0, owner: c });
+    rows.push({ classname: c.id, name: `${c.title} (case verdict)`, verdict: c.verdict, detail, seconds: 0, owner: c, checks: [] });
   }
   return rows;
 }
@@ -65,7 +92,7 @@ function failureBody(t: JunitCase): string {
 }
 
 function attestationNote(t: JunitCase): string {
-  const notes = (t.check?.evidence ?? []).flatMap((e) => (e.kind === 'attestation' ? [`Attested by ${e.by} on ${e.date}: ${e.note}`] : []));
+  const notes = t.checks.flatMap((k) => k.evidence).flatMap((e) => (e.kind === 'attestation' ? [`Attested by ${e.by} on ${e.date}: ${e.note}`] : []));
   return notes.length > 0 ? notes.join('\n') : `Attested: ${t.detail}`;
 }
 

@@ -69,6 +69,24 @@ export interface RunInfo {
 
 export type Summary = Record<Verdict, number>;
 
+/**
+ * One Received hop of a delivered probe, oldest first, as the route picture
+ * shows it. `role` places it on the customer MTA → gateway → recipient path.
+ */
+export interface RouteHop {
+  /** The client as the receiver named it: PTR name, HELO name or address. */
+  from: string;
+  /** The receiving host. */
+  by: string;
+  /** The `with` protocol keyword (RFC 5321 §4.4, RFC 3848), as stamped. */
+  with?: string;
+  role: 'customer' | 'to-gateway' | 'gateway' | 'from-gateway' | 'recipient';
+  /** Whether the hop was encrypted, as the stamp states it (analysis/tls-notation.ts). */
+  tls: 'yes' | 'no' | 'unknown';
+  tlsVersion?: string;
+  cipher?: string;
+}
+
 export interface ProbeSummary {
   id: string;
   domain: string;
@@ -78,6 +96,23 @@ export interface ProbeSummary {
   attempts: number;
   latencyMs?: number;
   evidenceFile?: string;
+  /** Hops of the delivered message, oldest first; absent when it was not delivered. */
+  route?: RouteHop[];
+}
+
+export const SIGNOFF_ROLES = ['executed', 'overseen'] as const;
+export type SignoffRole = (typeof SIGNOFF_ROLES)[number];
+
+/**
+ * A person's sign-off of the run, in the plan's roles ("executed by",
+ * "overseen by"). Signing records who and when; it never changes a verdict.
+ */
+export interface Signoff {
+  role: SignoffRole;
+  by: string;
+  /** ISO time of signing. */
+  at: string;
+  statement?: string;
 }
 
 export interface Results {
@@ -86,6 +121,8 @@ export interface Results {
   cases: CaseResult[];
   probes: ProbeSummary[];
   summary: Summary;
+  /** Sign-offs in the order they were given (absent until the first). */
+  signoffs?: Signoff[];
 }
 
 /** Order of precedence when a case aggregates its checks: the worst wins. */

@@ -6,8 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../logger.ts';
 import type { Results } from './model.ts';
 import { defaultRenderers, renderRun, textRenderer } from './render-all.ts';
+import { pdfRenderer } from './pdf-report.ts';
 import type { RunRenderer } from './render-all.ts';
 import { readResults } from './results-writer.ts';
+import { findChromium } from './browser.ts';
+
+const hasChromium = (await findChromium()) !== undefined;
+const outputs = (dir: string): string[] =>
+  ['results.json', 'report.html', 'junit.xml', 'report.docx', ...(hasChromium ? ['report.pdf'] : [])].map((f) => join(dir, f));
 
 const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
 
@@ -21,10 +27,10 @@ function recordingLogger(): Logger & { warnings: string[] } {
 }
 
 describe('renderRun', () => {
-  it('writes results.json, report.html and junit.xml', async () => {
+  it('writes results.json, report.html, junit.xml, report.docx and (with a browser) report.pdf', async () => {
     const out = await renderRun(dir, sample());
-    expect(out.failed).toEqual([]);
-    expect(out.written).toEqual([join(dir, 'results.json'), join(dir, 'report.html'), join(dir, 'junit.xml')]);
+    expect(out.failed).toEqual(hasChromium ? [] : [expect.objectContaining({ renderer: 'pdf' })]);
+    expect(out.written).toEqual(outputs(dir));
     expect(await readResults(dir)).toEqual(sample());
     expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('<!DOCTYPE html>');
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toMatch(/^<\?xml version="1.0"/);
@@ -34,14 +40,21 @@ describe('renderRun', () => {
     const logger = recordingLogger();
     const throwsSync: RunRenderer = { name: 'sync-bomb', write: () => { throw new Error('template exploded'); } };
     const rejects = textRenderer('async-bomb', 'never.txt', () => { throw new TypeError('bad field'); });
-    const out = await renderRun(dir, sample(), logger, { renderers: [throwsSync, ...defaultRenderers, rejects] });
+    const renderers = defaultRenderers.filter((r) => r.name !== 'pdf');
+    const out = await renderRun(dir, sample(), logger, { renderers: [throwsSync, ...renderers, rejects] });
     expect(out.failed).toEqual([
       { renderer: 'sync-bomb', error: 'template exploded' },
       { renderer: 'async-bomb', error: 'bad field' },
     ]);
-    expect(out.written).toHaveLength(3);
+    expect(out.written).toHaveLength(4);
     expect(logger.warnings).toEqual(['renderer sync-bomb failed', 'renderer async-bomb failed']);
     expect((await readResults(dir)).run.id).toBe(sample().run.id);
+  });
+
+  it('says how to get the PDF when no browser is installed, and still writes the rest', async () => {
+    const out = await renderRun(dir, sample(), undefined, { renderers: [pdfRenderer({ env: { MAILFLOW_CHROMIUM: join(dir, 'no-such-browser') } })] });
+    expect(out.written).toEqual([]);
+    expect(out.failed[0]?.error).toMatch(/report\.pdf not written: no Chromium found; install Chromium .*apt-get install chromium.* then run `mailflow report /);
   });
 
   it('renders a partial run', async () => {

@@ -11,8 +11,10 @@ import type { Logger } from '../logger.ts';
 import type { Results } from './model.ts';
 import { atomicWriteFile } from './atomic-write.ts';
 import { createResultsWriter } from './results-writer.ts';
-import { renderHtmlSummary } from './html-summary.ts';
+import { renderHtmlReport } from './html-report.ts';
 import { renderJunit } from './junit.ts';
+import { renderDocx } from './docx-report.ts';
+import { pdfRenderer } from './pdf-report.ts';
 
 /** One output of a run: writes its file(s) into `dir` and returns the paths written. */
 export interface RunRenderer {
@@ -37,7 +39,21 @@ export function textRenderer(name: string, file: string, render: (results: Resul
   };
 }
 
-/** results.json (through the shared writer queue), report.html and junit.xml. */
+/** Word document: report.docx. */
+export const docxRenderer: RunRenderer = {
+  name: 'docx',
+  async write(dir, results) {
+    const path = join(dir, 'report.docx');
+    await atomicWriteFile(path, await renderDocx(results));
+    return [path];
+  },
+};
+
+/**
+ * results.json (through the shared writer queue), report.html, junit.xml,
+ * report.docx and report.pdf (the last fails alone, saying how to get it,
+ * when no Chromium is installed).
+ */
 export const defaultRenderers: readonly RunRenderer[] = [
   {
     name: 'results',
@@ -47,8 +63,10 @@ export const defaultRenderers: readonly RunRenderer[] = [
       return [writer.path];
     },
   },
-  textRenderer('html', 'report.html', renderHtmlSummary),
+  textRenderer('html', 'report.html', renderHtmlReport),
   textRenderer('junit', 'junit.xml', renderJunit),
+  docxRenderer,
+  pdfRenderer(),
 ];
 
 async function isolated(r: RunRenderer, dir: string, results: Results): Promise<string[] | Error> {
@@ -61,7 +79,7 @@ async function isolated(r: RunRenderer, dir: string, results: Results): Promise<
 }
 
 /**
- * Writes results.json, report.html and junit.xml into `dir`. Never rejects for
+ * Writes every output of `defaultRenderers` (or `opts.renderers`) into `dir`. Never rejects for
  * a renderer's fault: failures come back in `failed` (and are logged as warnings).
  */
 export async function renderRun(

@@ -8,7 +8,7 @@
  * newer file and writing it back does not silently drop data.
  */
 import { z } from 'zod';
-import { VERDICTS } from './model.ts';
+import { SIGNOFF_ROLES, VERDICTS } from './model.ts';
 
 const verdict = z.enum(VERDICTS);
 const lines = z.array(z.string());
@@ -77,7 +77,14 @@ const probe = z.looseObject({
   attempts: count,
   latencyMs: z.number().nonnegative().optional(),
   evidenceFile: z.string().optional(),
+  route: z.array(z.looseObject({
+    from: z.string(), by: z.string(), with: z.string().optional(),
+    role: z.enum(['customer', 'to-gateway', 'gateway', 'from-gateway', 'recipient']),
+    tls: z.enum(['yes', 'no', 'unknown']), tlsVersion: z.string().optional(), cipher: z.string().optional(),
+  })).optional(),
 });
+
+const signoff = z.looseObject({ role: z.enum(SIGNOFF_ROLES), by: z.string().min(1), at: z.string(), statement: z.string().optional() });
 
 /** The schema of a whole results file. */
 export const resultsSchema = z.looseObject({
@@ -86,4 +93,5 @@ export const resultsSchema = z.looseObject({
   cases: z.array(caseResult),
   probes: z.array(probe),
   summary: z.looseObject({ PASS: count, FAIL: count, NOT_RUN: count, NOT_APPLICABLE: count, ATTESTED: count, ERROR: count }),
+  signoffs: z.array(signoff).optional(),
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Results } from './model.ts';
-import { renderHtmlSummary } from './html-summary.ts';
+import { renderHtmlReport } from './html-report.ts';
 
 const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
 
@@ -16,9 +16,9 @@ function positions(html: string, needle: string): number[] {
   return out;
 }
 
-describe('renderHtmlSummary', () => {
+describe('renderHtmlReport', () => {
   it('escapes every hostile string from the sample', () => {
-    const html = renderHtmlSummary(sample());
+    const html = renderHtmlReport(sample());
     expect(html.toLowerCase()).not.toContain('<script');
     expect(html).not.toContain('<img');
     expect(html).not.toContain('<b>Acme');
@@ -33,17 +33,17 @@ describe('renderHtmlSummary', () => {
   });
 
   it('is self-contained: no script, no external resource, links only to its own anchors', () => {
-    const html = renderHtmlSummary(sample());
+    const html = renderHtmlReport(sample());
     expect(html).toContain("Content-Security-Policy\" content=\"default-src 'none'");
     expect(html).not.toMatch(/\ssrc=/i);
     expect(html).not.toMatch(/<link\b/i);
     const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
     expect(hrefs.length).toBeGreaterThan(0);
-    for (const h of hrefs) expect(h).toMatch(/^#case-[A-Za-z0-9_-]+$/);
+    for (const h of hrefs) expect(h).toMatch(/^#(case|route)-[A-Za-z0-9_-]+$/);
   });
 
   it('drops control characters that HTML cannot carry', () => {
-    const html = renderHtmlSummary(sample());
+    const html = renderHtmlReport(sample());
     expect(html).toContain('X-Mailer: probe[2J v1');
     // eslint-disable-next-line no-control-regex -- asserting control characters are absent
     expect(html).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
@@ -52,12 +52,13 @@ describe('renderHtmlSummary', () => {
 
   it('shows run info, counts, every case and its evidence', () => {
     const results = sample();
-    const html = renderHtmlSummary(results);
+    const html = renderHtmlReport(results);
     for (const c of results.cases) expect(html).toContain(`id="case-${c.id}"`);
     for (const s of ['spf-missing-gateway, no-dkim', 'mimecast, region eu', 'acme.test, acme2.test', 'Dana Whitfield', 'rejectUnauthorized is false']) {
       expect(html).toContain(s);
     }
-    expect(html).toContain('<td>10</td><td>3</td><td>1</td><td>1</td><td>1</td><td>1</td><td>17</td>');
+    expect(html).toContain('17 cases: 10 pass, 3 fail, 1 not run, 1 not applicable, 1 attested, 1 error.');
+    expect(html).toContain('<tr><th>Total</th><th>17</th></tr>');
     expect(html).toContain('&quot;client-ip&quot;: &quot;127.0.0.22&quot;');
     expect(html).toContain('mc1._domainkey.acme.test TXT');
     expect(html).toContain('Attestation: Console check');
@@ -66,15 +67,15 @@ describe('renderHtmlSummary', () => {
   });
 
   it('shows corrective actions for FAIL cases only', () => {
-    const html = renderHtmlSummary(sample());
+    const html = renderHtmlReport(sample());
     const section = (id: string) => {
       const start = html.indexOf(`id="case-${id}"`);
       return html.slice(start, html.indexOf('</section>', start));
     };
-    expect(section('MAN06')).toContain('Corrective actions');
+    expect(section('MAN06')).toContain('class="corrective"');
     expect(section('MAN06')).toContain('include mechanism');
-    expect(section('MAN10')).not.toContain('Corrective actions');
-    expect(section('MAN09')).not.toContain('Corrective actions');
+    expect(section('MAN10')).not.toContain('class="corrective"');
+    expect(section('MAN09')).not.toContain('class="corrective"');
   });
 
   it('marks an incomplete run and renders cases without checks', () => {
@@ -83,7 +84,7 @@ describe('renderHtmlSummary', () => {
     delete results.run.finishedAt;
     delete results.run.executedBy;
     results.cases[0]!.checks = [];
-    const html = renderHtmlSummary(results);
+    const html = renderHtmlReport(results);
     expect(html).toContain('Incomplete run');
     expect(html).toContain('not finished');
     expect(html).toContain('No checks were recorded for this case.');
@@ -92,13 +93,13 @@ describe('renderHtmlSummary', () => {
   it('bounds the size of evidence', () => {
     const results = sample();
     results.cases[0]!.checks[0]!.evidence = [{ kind: 'text', label: 'huge', text: 'A'.repeat(200_000) }];
-    const html = renderHtmlSummary(results, { maxEvidenceChars: 1000 });
+    const html = renderHtmlReport(results, { maxEvidenceChars: 1000 });
     expect(html).toContain('(199000 more characters)');
     expect(html.length).toBeLessThan(150_000);
   });
 
   it('uses only escaping mustaches in the template', () => {
-    const tpl = readFileSync(new URL('./templates/summary.hbs', import.meta.url), 'utf8');
+    const tpl = readFileSync(new URL('./templates/report.hbs', import.meta.url), 'utf8');
     expect(tpl).not.toContain('{{{');
     expect(tpl).not.toContain('{{&');
     expect(tpl).not.toMatch(/<script/i);
