@@ -1,7 +1,7 @@
-import { describePart } from '../harness/analysis/disclaimer.ts';
 import { defineCase } from '../harness/plan/define-case.ts';
-import { NO_MARKERS, partEvidence, partLine, stationeryMarkers, stationeryOf } from '../harness/plan/disclaimer-evidence.ts';
+import { NO_MARKERS, partEvidence, stationeryMarkers, stationeryOf } from '../harness/plan/disclaimer-evidence.ts';
 import { isOutcome, probeEvidence, requireDelivered } from '../harness/plan/probe-evidence.ts';
+import { judgeApplied } from '../harness/plan/stationery-verdicts.ts';
 
 defineCase({
   meta: {
@@ -21,7 +21,7 @@ defineCase({
       'Check the stationery layout: it needs both a text and an HTML version, and the unique identification text must be visible in both.',
     ],
     comments: [
-      'A copy that a reader cannot see (an HTML comment, display:none, mso-hide:all, a zero-size font) is reported but not counted.',
+      'A copy that a reader cannot see (an HTML comment, display:none or visibility:hidden inline or from a style sheet, mso-hide:all, a font of 1px or less, a transparent colour, a clipped zero-size box) is reported but not counted.',
       'Rich text is probed as Exchange puts it on the wire: HTML converted from RTF, with an inline image in multipart/related.',
     ],
   },
@@ -32,16 +32,6 @@ defineCase({
     if (isOutcome(delivered)) return delivered;
     const parts = stationeryOf(delivered.raw, markers);
     const evidence = [...partEvidence(`${format} probe as delivered`, parts), ...probeEvidence(probe)];
-    if (parts.length === 0) return { verdict: 'FAIL', detail: `the delivered ${format} probe has no text or HTML body part to carry stationery`, evidence };
-    const missing = parts.filter((p) => p.unique.length === 0 || p.disclaimer?.length === 0);
-    if (missing.length > 0) {
-      const why = missing.map((p) => {
-        const lacks = [p.unique.length === 0 ? `the unique text "${markers.uniqueText}"` : '', p.disclaimer?.length === 0 ? 'the disclaimer wording' : ''].filter(Boolean).join(' and ');
-        const hidden = p.hiddenUnique > 0 && p.unique.length === 0 ? ' (present only where a reader cannot see it)' : '';
-        return `${describePart(p)} does not show ${lacks}${hidden}`;
-      });
-      return { verdict: 'FAIL', detail: `${why.join('; ')}.`, evidence };
-    }
-    return { verdict: 'PASS', detail: `stationery shown in every visible part: ${parts.map(partLine).join(' | ')}`, evidence };
+    return { ...judgeApplied(format, parts, markers), evidence };
   },
 });

@@ -173,11 +173,19 @@ export const GMAIL_REPLY = crlf([
   '',
 ]);
 
-/** The marker only where no reader sees it: comments, display:none, mso-hide, the head, a font-size:0 span. */
+/**
+ * The marker only where no reader sees it: comments, the head, the hidden
+ * attribute, and CSS inline or from the style sheet (by class, id and tag):
+ * display:none, visibility:hidden, mso-hide, a 0 or 1px font, a transparent
+ * colour, a zero height/width clipped by overflow:hidden (15 copies).
+ */
 export const HIDDEN_ONLY = crlf([
   ...headers('Hidden', 'text/html; charset=utf-8'),
   '',
-  '<html><head><title>ACME-DISCLAIMER-7f3a</title><style>.x{}</style></head><body>',
+  '<html><head><title>ACME-DISCLAIMER-7f3a</title><style type="text/css"><!--',
+  '  .preheader { display: none !important; }  #legal-copy { visibility: hidden }',
+  '  small { display:none }  div.clip { overflow: hidden }',
+  '--></style></head><body>',
   '<!-- ACME-DISCLAIMER-7f3a -->',
   '<!--[if mso]><p>ACME-DISCLAIMER-7f3a</p><![endif]-->',
   '<p>Hello Bob.</p>',
@@ -185,10 +193,56 @@ export const HIDDEN_ONLY = crlf([
   '<span style="mso-hide:all;">ACME-DISCLAIMER-7f3a</span>',
   '<span style="font-size:0px">ACME-DISCLAIMER-7f3a</span>',
   '<div hidden>ACME-DISCLAIMER-7f3a</div>',
+  '<div class="Preheader">ACME-DISCLAIMER-7f3a</div>',
+  '<p id="legal-copy">ACME-DISCLAIMER-7f3a</p>',
+  '<small>ACME-DISCLAIMER-7f3a</small>',
+  '<div style="max-height:0;overflow:hidden;mso-hide:none">ACME-DISCLAIMER-7f3a</div>',
+  '<div style="width:0px;height:0px;overflow:hidden">ACME-DISCLAIMER-7f3a</div>',
+  '<div class="clip" style="max-height:0px">ACME-DISCLAIMER-7f3a</div>',
+  '<span style="color:transparent">ACME-DISCLAIMER-7f3a</span>',
+  '<span style="font-size:1px;line-height:1px">ACME-DISCLAIMER-7f3a</span>',
   '<p>This email and any attachment are confidential and meant only for the addressee.</p>',
   '</body></html>',
   '',
 ]);
+
+/**
+ * Shapes that look hidden to a careless reader and are not: "hidden" inside
+ * attribute values, overflow:hidden without a zero size, a readable font
+ * inside a font-size:0 cell (responsive layouts), a rule that applies only
+ * in a @media query, a child that sets visibility back; and a head with no
+ * end tag. Every copy is visible (5), each on its own line.
+ */
+export const VISIBLE_LOOKALIKES = crlf([
+  ...headers('Lookalikes', 'text/html; charset=utf-8'),
+  '',
+  '<html><head><meta charset="utf-8"><style>@media only screen and (max-width:480px) { .desk { display:none } }</style>',
+  '<body><p class="x hidden y" title="not hidden here">ACME-DISCLAIMER-7f3a</p>',
+  '<div style="overflow:hidden;max-height:200px">ACME-DISCLAIMER-7f3a</div>',
+  '<table><tr><td style="font-size:0"><div style="font-size:12px">ACME-DISCLAIMER-7f3a</div></td></tr></table>',
+  '<div class="desk">ACME-DISCLAIMER-7f3a</div>',
+  '<p style="visibility:hidden"><span style="visibility:visible">ACME-DISCLAIMER-7f3a</span></p>',
+  '</body></html>',
+  '',
+]);
+
+/** A table layout: the marker's halves in adjacent cells read as two words, not one. */
+export const TABLE_CELLS = crlf([
+  ...headers('Cells', 'text/html; charset=utf-8'),
+  '',
+  '<table><tr><td>ACME-DISCLAIMER-</td><td>7f3a</td></tr><tr><th>Ref</th><th>ACME-DISCLAIMER-7f3a</th></tr></table>',
+  '',
+]);
+
+/** base64 declared with a comment and in capitals, as some gateways write it (RFC 2045 §6.1, RFC 5322 §3.2.2). */
+export function base64WithComment(): string {
+  return crlf([
+    ...headers('Commented', 'text/plain; charset=utf-8 (UTF-8)', ['Content-Transfer-Encoding: BASE64 (encoded by the gateway)']),
+    '',
+    Buffer.from(`Hello Bob.\r\n${UNIQUE}\r\n`, 'utf8').toString('base64'),
+    '',
+  ]);
+}
 
 /** format=flowed with DelSp=yes (RFC 3676 §4.2): the marker cut by a soft break, with no space at the cut. */
 export const FLOWED_DELSP = crlf([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countStationery, describePart, normalizeText } from './disclaimer.ts';
 import {
-  base64Parts, DISCLAIMER, FLOWED_DELSP, GMAIL_REPLY, HIDDEN_ONLY, HTML_ENTITIES, OUTLOOK_REPLY, QP_SOFT_BREAKS,
-  RICH_TEXT_WITH_ATTACHMENT, SPLIT_ACROSS_TAGS, UNIQUE,
+  base64Parts, base64WithComment, DISCLAIMER, FLOWED_DELSP, GMAIL_REPLY, HIDDEN_ONLY, HTML_ENTITIES, OUTLOOK_REPLY, QP_SOFT_BREAKS,
+  RICH_TEXT_WITH_ATTACHMENT, SPLIT_ACROSS_TAGS, TABLE_CELLS, UNIQUE, VISIBLE_LOOKALIKES,
 } from './disclaimer-fixtures.ts';
 import { renderHtml } from './html-text.ts';
 import { mimeLeaves } from './mime-parts.ts';
@@ -54,11 +54,28 @@ describe('countStationery', () => {
     expect(parts[0]?.unique[0]?.line).toBe(9);
   });
 
-  it('does not count comments, hidden elements, head or font-size:0 text, and reports them', () => {
+  it('does not count comments, head, hidden elements or text hidden by inline or style-sheet CSS, and reports them', () => {
     const [part] = countStationery(HIDDEN_ONLY, markers);
     expect(part?.unique).toHaveLength(0);
-    expect(part?.hiddenUnique).toBe(7);
+    expect(part?.hiddenUnique).toBe(15);
     expect(part?.disclaimer).toHaveLength(1);
+  });
+
+  it('counts copies that only look hidden: "hidden" in attribute values, @media rules, a readable font in a font-size:0 cell', () => {
+    const [part] = countStationery(VISIBLE_LOOKALIKES, markers);
+    expect(part?.unique.map((o) => o.line)).toEqual([1, 2, 3, 4, 5]);
+    expect(part?.hiddenUnique).toBe(0);
+  });
+
+  it('reads adjacent table cells as separate words', () => {
+    const [part] = countStationery(TABLE_CELLS, markers);
+    expect(part?.unique).toHaveLength(1);
+    expect(part?.unique[0]?.context.find((l) => l.startsWith('>'))).toMatch(/\| ACME-DISCLAIMER-7f3a$/);
+  });
+
+  it('decodes a transfer encoding declared in capitals with a comment (RFC 2045 §6.1)', () => {
+    const [part] = countStationery(base64WithComment(), markers);
+    expect([part?.transferEncoding, part?.charset, part?.unique.length]).toEqual(['base64', 'utf-8', 1]);
   });
 
   it('joins format=flowed DelSp=yes soft breaks without a space', () => {

@@ -1,14 +1,18 @@
 /**
  * HTML as a person sees it: the rendered text, line by line, with what a mail
  * client does not show set apart (comments, including Outlook's conditional
- * ones; head, style, script; elements hidden by `hidden`, display:none,
- * visibility:hidden, mso-hide:all, font-size:0, opacity:0). Each line says
+ * ones; head, style, script; elements hidden by the `hidden` attribute or by
+ * CSS, inline or from a <style> sheet: display:none, visibility:hidden,
+ * mso-hide:all, opacity:0, a font size of 1px or less, a transparent colour,
+ * a zero width/height/max-height clipped by overflow:hidden). Each line says
  * whether it sits in quoted matter: a blockquote (Gmail's gmail_quote, Apple's
  * type=cite), or anything after Outlook's reply header (divRplyFwdMsg, or the
  * border-top rule Outlook desktop puts above "From: ... Sent: ..."). Not a full
- * HTML parser (no CSS cascade): enough for how mail clients and gateways write
- * bodies, and it never throws on broken markup.
+ * HTML parser: enough for how mail clients and gateways write bodies, and it
+ * never throws on broken markup.
  */
+import { decodeEntities, parseAttributes, type Attributes } from './html-entities.ts';
+import { computeStyle, parseStylesheets, ROOT_STYLE, type ComputedStyle, type RuleIndex } from './html-css.ts';
 
 export interface RenderedLine {
   text: string;
@@ -23,62 +27,30 @@ export interface RenderedHtml {
 
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
 const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp', 'template']);
+/** Boxes that start on a new line, and table cells, which sit apart from their neighbours (CSS 2.1 §9.2.1, §17.2). */
 const BLOCK = new Set([
-  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'fieldset', 'figure', 'footer', 'form', 'h1', 'h2', 'h3',
-  'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul',
+  'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'center', 'dd', 'details', 'dir', 'div', 'dl', 'dt', 'fieldset',
+  'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'legend', 'li', 'main',
+  'menu', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
 ]);
-
-const HIDDEN_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all|font-size\s*:\s*0(?:\.0+)?(?:px|pt|em|rem|%)?\s*(?:!important)?\s*(?:;|$)|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$))/i;
+/** What may stay inside <head> (HTML §13.2.6.4.4 "in head"); anything else implies </head>. Office's xml islands too. */
+const HEAD_CONTENT = new Set(['base', 'basefont', 'bgsound', 'link', 'meta', 'noscript', 'xml']);
 /** Outlook desktop's separator above the quoted header (Word HTML); OWA uses id=divRplyFwdMsg. */
 const OUTLOOK_SEPARATOR = /border-top\s*:\s*solid\s+#(?:E1E1E1|B5C4DF)/i;
 
-const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', copy: '©', reg: '®', trade: '™', ndash: '–', mdash: '—',
-  hellip: '…', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', sbquo: '‚', bdquo: '„', euro: '€', pound: '£', yen: '¥', cent: '¢',
-  sect: '§', para: '¶', middot: '·', bull: '•', laquo: '«', raquo: '»', deg: '°', times: '×', shy: '\u00ad', zwnj: '\u200c',
-  zwj: '\u200d', ensp: '\u2002', emsp: '\u2003', thinsp: '\u2009', auml: 'ä', ouml: 'ö', uuml: 'ü', Auml: 'Ä', Ouml: 'Ö', Uuml: 'Ü',
-  szlig: 'ß', eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç',
-};
-
-/** Character references (HTML §13.5): named (a common set), decimal and hex; unknown ones stay as written. */
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?/g, (whole, ref: string) => {
-    if (ref.startsWith('#')) {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED[ref] ?? whole;
-  });
-}
-
-function attr(attrs: string, name: string): string | undefined {
-  const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(attrs);
-  return m ? decodeEntities(m[1] ?? m[2] ?? m[3] ?? '') : undefined;
-}
-
-function isHiddenElement(name: string, attrs: string): boolean {
-  if (name === 'head') return true;
-  if (/(?:^|\s)hidden(?:\s|=|\/|$)/i.test(attrs)) return true;
-  const style = attr(attrs, 'style');
-  return style !== undefined && HIDDEN_STYLE.test(style);
-}
-
-function isQuoteElement(name: string, attrs: string): boolean {
+function isQuoteElement(name: string, attrs: Attributes): boolean {
   if (name === 'blockquote') return true;
-  const cls = attr(attrs, 'class') ?? '';
-  return /\b(?:gmail_quote|yahoo_quoted|moz-cite-prefix)\b/i.test(cls);
+  return /\b(?:gmail_quote|yahoo_quoted|moz-cite-prefix)\b/i.test(attrs.get('class') ?? '');
 }
 
-function startsOutlookQuote(attrs: string): boolean {
-  const id = attr(attrs, 'id') ?? '';
-  if (/^(?:divRplyFwdMsg|appendonsend)$/i.test(id)) return true;
-  const style = attr(attrs, 'style');
-  return style !== undefined && OUTLOOK_SEPARATOR.test(style);
+function startsOutlookQuote(attrs: Attributes): boolean {
+  if (/^(?:divRplyFwdMsg|appendonsend)$/i.test(attrs.get('id') ?? '')) return true;
+  return OUTLOOK_SEPARATOR.test(attrs.get('style') ?? '');
 }
 
 interface OpenElement {
   name: string;
-  hidden: boolean;
+  style: ComputedStyle;
   quote: boolean;
 }
 
@@ -89,9 +61,14 @@ class Renderer {
   hidden = '';
   private readonly stack: OpenElement[] = [];
   private afterOutlookHeader = false;
+  private readonly rules: RuleIndex;
 
-  get isHidden(): boolean {
-    return this.stack.some((e) => e.hidden);
+  constructor(rules: RuleIndex) {
+    this.rules = rules;
+  }
+
+  private get style(): ComputedStyle {
+    return this.stack[this.stack.length - 1]?.style ?? ROOT_STYLE;
   }
 
   get isQuoted(): boolean {
@@ -101,7 +78,9 @@ class Renderer {
   text(raw: string): void {
     // Whitespace collapses in normal flow (CSS 2.1 §16.6.1); line breaks come from elements.
     const text = decodeEntities(raw.replace(/[ \t\r\n\f]+/g, ' '));
-    if (this.isHidden) {
+    // Text in <head> that is not whitespace starts the body (HTML §13.2.6.4.4, "anything else").
+    if (text.trim() !== '') this.closeHead();
+    if (this.style.hidden) {
       this.hidden += ` ${text}`;
       return;
     }
@@ -121,14 +100,23 @@ class Renderer {
     this.lines.push({ text: '', quoted: this.isQuoted });
   }
 
-  open(name: string, attrs: string): void {
+  /** Pops an open <head>: its end tag is optional, and <body> or body content implies it. */
+  private closeHead(): void {
+    const at = this.stack.findIndex((e) => e.name === 'head');
+    if (at >= 0) this.stack.length = at;
+  }
+
+  open(name: string, rawAttrs: string): void {
+    if (name === 'body' || (!HEAD_CONTENT.has(name) && !name.includes(':'))) this.closeHead();
     if (BLOCK.has(name)) this.newLine();
+    const attrs = parseAttributes(rawAttrs);
     if (startsOutlookQuote(attrs)) this.afterOutlookHeader = true;
-    const selfClosing = /\/\s*$/.test(attrs);
-    if (VOID.has(name) || selfClosing) return;
+    // "/>" closes nothing on a non-void HTML element (HTML §13.2.6): <div hidden/> hides what follows, as in a browser.
+    if (VOID.has(name)) return;
     // An open <p> ends at the next <p> (HTML's implied end tags), keep the stack honest.
     if (name === 'p' && this.stack[this.stack.length - 1]?.name === 'p') this.stack.pop();
-    this.stack.push({ name, hidden: isHiddenElement(name, attrs), quote: isQuoteElement(name, attrs) });
+    const style = computeStyle(name, attrs, this.style, this.rules);
+    this.stack.push({ name, style, quote: isQuoteElement(name, attrs) });
   }
 
   close(name: string): void {
@@ -140,7 +128,7 @@ class Renderer {
 
 /** The visible text of an HTML document or fragment, and what it hides. */
 export function renderHtml(html: string): RenderedHtml {
-  const r = new Renderer();
+  const r = new Renderer(parseStylesheets(html));
   const lower = html.toLowerCase();
   TOKEN.lastIndex = 0;
   let pos = 0;

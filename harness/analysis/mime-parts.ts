@@ -48,9 +48,39 @@ export function fieldValue(header: string, name: string): string | undefined {
   return re.exec(unfolded)?.[1]?.trim();
 }
 
-/** `type/subtype; a=b; c="d"` as the lower-case value and its parameters (names lower-cased). */
-export function parseStructured(value: string | undefined): { value: string; params: Record<string, string> } {
-  if (!value) return { value: '', params: {} };
+/**
+ * A structured field value without its comments: "(...)", nested, with
+ * quoted-pairs, outside quoted strings (RFC 5322 §3.2.2, allowed in MIME
+ * fields by RFC 2045 §5.1, §6.1): `base64 (from Outlook)` is `base64`.
+ */
+export function stripComments(value: string): string {
+  let out = '';
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i] ?? '';
+    if (c === '\\' && (quoted || depth > 0)) {
+      if (depth === 0) out += value.slice(i, i + 2);
+      i++;
+    } else if (depth === 0 && c === '"') {
+      quoted = !quoted;
+      out += c;
+    } else if (!quoted && c === '(') {
+      depth++;
+    } else if (!quoted && c === ')' && depth > 0) {
+      depth--;
+      if (depth === 0) out += ' ';
+    } else if (depth === 0) {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** `type/subtype; a=b; c="d"` as the lower-case value and its parameters (names lower-cased), comments dropped. */
+export function parseStructured(raw: string | undefined): { value: string; params: Record<string, string> } {
+  const value = raw === undefined ? '' : stripComments(raw);
+  if (!value.trim()) return { value: '', params: {} };
   const semi = value.indexOf(';');
   const head = (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
   const params: Record<string, string> = {};
@@ -109,7 +139,8 @@ function walk(src: string, start: number, end: number, path: string, depth: numb
     path: path === '' ? '1' : path,
     contentType,
     params: type.params,
-    transferEncoding: (fieldValue(header, 'content-transfer-encoding') ?? '7bit').toLowerCase(),
+    // A mechanism is a case-insensitive token (RFC 2045 §6.1); Outlook and some gateways append a comment.
+    transferEncoding: parseStructured(fieldValue(header, 'content-transfer-encoding')).value || '7bit',
     headerStart: start,
     bodyStart,
     bodyEnd: Math.max(bodyStart, end),

@@ -1,11 +1,13 @@
 /**
  * What MAN14 and MAN15 share: the markers the config names, and the evidence
  * of where the stationery is in each body part (which part, which line,
- * quoted or not, the lines around it).
+ * quoted or not, the lines around it) and at each leg of a reply chain.
  */
 import { countStationery, describePart, type Occurrence, type PartStationery, type StationeryMarkers } from '../analysis/disclaimer.ts';
 import type { Config } from '../config/schema.ts';
 import type { Evidence } from '../report/model.ts';
+import { dsnEvidence } from './probe-evidence.ts';
+import type { ReplyLeg } from './probe-types.ts';
 
 /** The markers to count by: the unique text, or failing that the disclaimer wording; undefined when neither is configured. */
 export function stationeryMarkers(config: Config): StationeryMarkers | undefined {
@@ -60,4 +62,23 @@ function mergeContexts(occurrences: readonly Occurrence[]): string[] {
 /** The parts of a raw message with their counts (empty when there is no raw). */
 export function stationeryOf(raw: string | undefined, markers: StationeryMarkers): PartStationery[] {
   return raw === undefined ? [] : countStationery(raw, markers);
+}
+
+export const LEG_NAMES: Readonly<Record<ReplyLeg['leg'], string>> = { original: 'original', reply: 'external reply', 'second-reply': 'second reply' };
+
+/** A reply-chain leg as evidence: who to whom, the threading fields, the delivery, and the counts per part. */
+export function legEvidence(leg: ReplyLeg, parts: readonly PartStationery[] | undefined): Evidence[] {
+  const d = leg.delivery;
+  const lines = [
+    `${leg.from} → ${leg.to}, read from ${leg.mailbox}`,
+    `Message-ID ${leg.messageId}`,
+    ...(leg.inReplyTo ? [`In-Reply-To ${leg.inReplyTo}`] : []),
+    ...(leg.references.length > 0 ? [`References ${leg.references.join(' ')}`] : []),
+    `status ${d.status}${d.latencyMs !== undefined ? ` after ${d.latencyMs} ms` : ''}${d.error ? `: ${d.error.message}` : ''}`,
+    ...(parts ? parts.map(partLine) : []),
+  ];
+  const out: Evidence[] = [{ kind: 'text', label: `Leg: ${LEG_NAMES[leg.leg]}`, text: lines.join('\n') }];
+  if (d.dsn) out.push(...dsnEvidence(d.dsn));
+  if (d.evidenceFile) out.push({ kind: 'file', label: `${LEG_NAMES[leg.leg]} as delivered`, path: d.evidenceFile });
+  return out;
 }

@@ -6,10 +6,12 @@ import { countStationery } from '../analysis/disclaimer.ts';
 import { createSecretStore } from '../config/secrets.ts';
 import { startLab, type Lab } from '../lab/lab.ts';
 import { silentLogger } from '../logger.ts';
+import { stationeryMarkers } from './disclaimer-evidence.ts';
 import { runProbePhase } from './probe-phase.ts';
 import type { ReplyChainRecord } from './probe-types.ts';
 import { buildReply, parseParent } from './reply-chain-message.ts';
 import { runReplyChains } from './reply-chain.ts';
+import { decideRepetition, NO_STATIONERY_ON_ORIGINAL } from './stationery-verdicts.ts';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -26,6 +28,11 @@ async function chainsOn(faults: string[], domainCount = 1): Promise<{ lab: Lab; 
   } finally {
     await lab.stop();
   }
+}
+
+/** MAN15's verdict per format on the lab's chains. */
+function verdicts(lab: Lab, chains: ReplyChainRecord[]): Record<string, string> {
+  return Object.fromEntries(chains.map((c) => [c.format, decideRepetition(c, stationeryMarkers(lab.config), c.domain, c.format).verdict]));
 }
 
 function uniqueCounts(lab: Lab, raw: string | undefined): number[] {
@@ -52,6 +59,7 @@ describe('reply chains on the lab', () => {
       for (const leg of c.legs) expect(uniqueCounts(lab, leg.delivery.raw).every((n) => n === 1), `${c.format} ${leg.leg}`).toBe(true);
       await expect(stat(path.join(runDir, second?.delivery.evidenceFile ?? 'missing'))).resolves.toBeTruthy();
     }
+    expect(new Set(Object.values(verdicts(lab, chains)))).toEqual(new Set(['PASS']));
   });
 
   it('under stationery-repeat the gateway stamps the second reply again', async () => {
@@ -62,6 +70,16 @@ describe('reply chains on the lab', () => {
       expect(uniqueCounts(lab, reply?.delivery.raw).every((n) => n === 1)).toBe(true);
       expect(uniqueCounts(lab, second?.delivery.raw).every((n) => n === 2), c.format).toBe(true);
     }
+    expect(new Set(Object.values(verdicts(lab, chains)))).toEqual(new Set(['FAIL']));
+  });
+
+  it('judges MAN15 per format when the gateway stamps nothing, or only text parts', async () => {
+    const [none, textOnly] = await Promise.all([chainsOn(['no-stationery']), chainsOn(['no-html-stationery'])]);
+    for (const c of none.chains) {
+      const o = decideRepetition(c, stationeryMarkers(none.lab.config), c.domain, c.format);
+      expect([o.verdict, o.detail.startsWith(NO_STATIONERY_ON_ORIGINAL)], c.format).toEqual(['NOT_RUN', true]);
+    }
+    expect(verdicts(textOnly.lab, textOnly.chains)).toEqual({ text: 'PASS', html: 'NOT_RUN', 'html-only': 'NOT_RUN', 'rich-text': 'NOT_RUN' });
   });
 
   it('stops with the reason when the original was not delivered', async () => {
