@@ -1,9 +1,11 @@
 /** `mailflow run` on the lab, then `report`, `signoff` and `verify`, black-box (STYLE.md §10). */
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../report/browser.ts';
+import { summarize } from '../report/model.ts';
+import { unzip } from '../report/unzip.test-helper.ts';
 import { latestResults, runCli } from './run-cli.test-helper.ts';
 
 let out: string;
@@ -59,4 +61,36 @@ describe('report, signoff and verify on a real lab run', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('expected one of executed, overseen');
   });
+
+  it('re-renders on Letter paper with --paper letter, and rejects an unknown paper', async () => {
+    const copy = path.join(out, 'letter');
+    const r = await runCli(['report', run, '--out', copy, '--paper', 'letter'], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const xml = unzip(await readFile(path.join(copy, 'report.docx'))).get('word/document.xml')!.toString('utf8');
+    expect(xml).toMatch(/<w:pgSz w:w="12240" w:h="15840"/);
+    const bad = await runCli(['report', run, '--out', copy, '--paper', 'a3']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--paper a3: expected a4 or letter');
+  }, 90_000);
+
+  it('refuses to sign a partial plan without --partial, and says partial with it', async () => {
+    const partial = path.join(out, 'partial-run');
+    await mkdir(partial, { recursive: true });
+    const results = await latestResults(out);
+    results.cases = results.cases.filter((c) => c.id === 'MAN10');
+    results.summary = summarize(results.cases);
+    results.run.planCases = ['MAN10', 'MAN11'];
+    results.run.selectedCases = ['MAN10'];
+    delete results.signoffs;
+    await writeFile(path.join(partial, 'results.json'), JSON.stringify(results));
+    const refused = await runCli(['signoff', partial, '--by', 'Dana Whitfield', '--role', 'executed']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('is a partial plan (1 of 2 cases): run the whole plan, or sign it as partial with --partial');
+    const ok = await runCli(['signoff', partial, '--by', 'Dana Whitfield', '--role', 'executed', '--partial'], { timeoutMs: 60_000 });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('(partial plan)');
+    const html = await readFile(path.join(partial, 'report.html'), 'utf8');
+    expect(html).toContain('Partial plan: 1 of 2 cases');
+    expect(html).toContain('Signed for a partial plan (1 of 2 cases)');
+  }, 90_000);
 });

@@ -39,7 +39,11 @@ export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promis
  * which playwright sets from the folder given to launchPersistentContext),
  * then closes the browser and removes the profile, whatever `fn` did.
  */
-export async function withBrowser<T>(executablePath: string, fn: (ctx: BrowserContext) => Promise<T>): Promise<T> {
+export async function withBrowser<T>(
+  executablePath: string,
+  fn: (ctx: BrowserContext) => Promise<T>,
+  opts: { javaScriptEnabled?: boolean } = {},
+): Promise<T> {
   const profile = await mkdtemp(path.join(tmpdir(), 'mailflow-chromium-'));
   try {
     const ctx = await chromium.launchPersistentContext(profile, {
@@ -47,7 +51,7 @@ export async function withBrowser<T>(executablePath: string, fn: (ctx: BrowserCo
       headless: true,
       args: [...CHROMIUM_FLAGS],
       offline: true,
-      javaScriptEnabled: true,
+      javaScriptEnabled: opts.javaScriptEnabled ?? true,
       timeout: 30_000,
     });
     try {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Results } from './model.ts';
+import { summarize, type Results } from './model.ts';
 import { formatCaseLine, formatSummary, shouldColor } from './console-summary.ts';
 
 const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
@@ -64,7 +64,57 @@ describe('formatSummary', () => {
     expect(formatSummary(partial)).toContain('INCOMPLETE');
     const green = sample();
     green.cases = green.cases.filter((c) => !['FAIL', 'ERROR', 'NOT_RUN'].includes(c.verdict));
+    green.summary = summarize(green.cases);
+    green.run.selectedCases = green.run.planCases = green.cases.map((c) => c.id);
     expect(formatSummary(green)).toContain('Every mandatory case passed');
+  });
+});
+
+describe('formatSummary on coverage and consistency', () => {
+  const green = (): Results => {
+    const r = sample();
+    r.cases = r.cases.filter((c) => !['FAIL', 'ERROR', 'NOT_RUN'].includes(c.verdict));
+    r.summary = summarize(r.cases);
+    r.run.selectedCases = r.run.planCases = r.cases.map((c) => c.id);
+    return r;
+  };
+
+  it('counts mandatory failures', () => {
+    expect(formatSummary(sample())).toContain('Mandatory cases failed: 3');
+    expect(formatSummary(green())).toContain('Mandatory cases failed: 0');
+  });
+
+  it('says Partial plan and never the acceptance line for a partial run', () => {
+    expect(formatSummary(green())).not.toContain('Partial plan');
+    const r = green();
+    r.run.planCases = [...r.run.planCases!, 'MAN04'];
+    const text = formatSummary(r);
+    expect(text).toContain(`Partial plan: ${r.cases.length} of ${r.cases.length + 1} cases: only the selected cases were run.`);
+    expect(text).not.toContain('Every mandatory case passed');
+    expect(text).toContain('a partial run cannot accept the cutover');
+  });
+
+  it('never accepts an empty run or one with a selected case missing', () => {
+    const empty = green();
+    empty.cases = [];
+    empty.summary = summarize([]);
+    empty.run.selectedCases = [];
+    expect(formatSummary(empty)).toContain('The run holds no case results.');
+    expect(formatSummary(empty)).not.toContain('Every mandatory case passed');
+    const missing = green();
+    missing.cases = missing.cases.slice(1);
+    missing.summary = summarize(missing.cases);
+    expect(formatSummary(missing)).toContain('1 selected case has no result');
+    expect(formatSummary(missing)).not.toContain('Every mandatory case passed');
+  });
+
+  it('prints recomputed verdicts and flags a stored one the checks contradict', () => {
+    const r = green();
+    r.cases.find((c) => c.id === 'MAN10')!.checks[0]!.verdict = 'FAIL';
+    const text = formatSummary(r);
+    expect(text).toContain('INCONSISTENT: MAN10: recorded as PASS, but its checks aggregate to FAIL; shown as FAIL.');
+    expect(text).toMatch(/^MAN10 FAIL/m);
+    expect(text).not.toContain('Every mandatory case passed');
   });
 });
 

@@ -7,7 +7,9 @@
 import { VERDICTS } from './model.ts';
 import type { CaseResult, Results, Verdict } from './model.ts';
 import { oneLine, shorten } from './sanitize.ts';
-import { blockingCases, formatDuration } from './view-model.ts';
+import { formatDuration } from './view-format.ts';
+import { acceptance } from './acceptance.ts';
+import { trustedResults } from './results-audit.ts';
 
 export interface ConsoleOptions {
   /** ANSI colours; pass `shouldColor(process.stdout)` (default: none). */
@@ -49,9 +51,11 @@ export function formatCaseLine(c: CaseResult, opts: ConsoleOptions = {}): string
   return why ? `${head} - ${shorten(why, opts.maxReason ?? 120)}` : head;
 }
 
-/** The whole run for a terminal: header, one line per case, counts and outcome. */
-export function formatSummary(results: Results, opts: ConsoleOptions = {}): string {
+/** The whole run for a terminal: header, one line per case, counts and outcome (verdicts recomputed, results-audit.ts). */
+export function formatSummary(stored: Results, opts: ConsoleOptions = {}): string {
   const color = opts.color ?? false;
+  const { results, audit } = trustedResults(stored);
+  const verdictOf = acceptance(results, audit);
   const r = results.run;
   const width = Math.max(6, ...results.cases.map((c) => c.verdict.length + 1));
   const start = Date.parse(r.startedAt);
@@ -60,14 +64,19 @@ export function formatSummary(results: Results, opts: ConsoleOptions = {}): stri
   if (r.labFaults.length > 0) lines.push(`Lab faults: ${r.labFaults.map(oneLine).join(', ')}`);
   for (const w of r.warnings) lines.push(`Warning: ${oneLine(w)}`);
   if (!r.complete) lines.push(paint('INCOMPLETE: the run did not finish; results are partial.', 'NOT_RUN', color));
+  if (verdictOf.partialLine !== '') lines.push(paint(`${verdictOf.partialLine}: only the selected cases were run.`, 'NOT_RUN', color));
+  for (const i of audit.inconsistencies) lines.push(paint(`INCONSISTENT: ${oneLine(i)}`, 'ERROR', color));
   lines.push('');
   for (const c of results.cases) lines.push(formatCaseLine(c, { ...opts, color, verdictWidth: width }));
   lines.push('');
   const counts = VERDICTS.filter((v) => results.summary[v] > 0).map((v) => paint(`${v} ${results.summary[v]}`, v, color));
   const took = formatDuration(end - start);
   lines.push(`${counts.join('  ') || 'no cases'}${took ? `  (${took})` : ''}`);
-  const blocking = blockingCases(results);
+  lines.push(`Mandatory cases failed: ${verdictOf.mandatoryFailed}`);
+  const { blocking } = verdictOf;
   if (blocking.length > 0) lines.push(paint(`Mandatory cases not passed: ${blocking.map((c) => `${oneLine(c.id)} ${c.verdict}`).join(', ')}`, 'FAIL', color));
-  else if (r.complete) lines.push(paint('Every mandatory case passed, was attested or does not apply.', 'PASS', color));
+  for (const c of verdictOf.coverage.filter((x) => !x.startsWith('Partial plan'))) lines.push(paint(oneLine(c), 'ERROR', color));
+  if (verdictOf.accepted) lines.push(paint(verdictOf.outcome, 'PASS', color));
+  else if (blocking.length === 0 && r.complete) lines.push(paint(oneLine(verdictOf.outcome), 'NOT_RUN', color));
   return lines.join('\n');
 }

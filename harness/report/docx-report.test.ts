@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Results } from './model.ts';
+import { summarize, type Results } from './model.ts';
 import { renderDocx } from './docx-report.ts';
 import { unzip } from './unzip.test-helper.ts';
 
@@ -53,5 +53,32 @@ describe('renderDocx', () => {
     expect(text).toContain('2025-03-05 10:00:00 UTC');
     expect(text).toContain('IN THE CLEAR');
     expect(text).toContain('1 of 2 hops in the clear.');
+  });
+
+  it('pairs the plan header cells, unfolds attestations and writes the corrective cell by result', async () => {
+    const xml = unzip(await renderDocx(sample())).get('word/document.xml')!.toString('utf8');
+    const text = docText(xml).split('\u0001');
+    const at = text.indexOf('Test number');
+    expect(text.slice(at, at + 4)).toEqual(['Test number', 'MAN01', 'Executed by', 'Dana Whitfield']);
+    expect(xml).toContain('<w:gridSpan w:val="3"/>');
+    const joined = text.join(' ');
+    expect(joined).toContain('Attested by Dana Whitfield');
+    expect(joined).toContain('Not decided: the result is Error');
+    expect(joined).toContain('Mandatory cases failed: 3');
+    expect(joined).not.toContain('none needed');
+  });
+
+  it('says Partial plan for a partial run and prints on Letter when asked', async () => {
+    const r = sample();
+    r.cases = r.cases.filter((c) => c.id === 'MAN10');
+    r.summary = summarize(r.cases);
+    r.run.selectedCases = ['MAN10'];
+    const xml = unzip(await renderDocx(r, { paper: 'letter' })).get('word/document.xml')!.toString('utf8');
+    expect(docText(xml)).toContain('Partial plan: 1 of 17 cases.');
+    expect(docText(xml)).not.toMatch(/every mandatory case passed/i);
+    expect(xml).toMatch(/<w:pgSz w:w="12240" w:h="15840"/);
+    const a4 = unzip(await renderDocx(sample())).get('word/document.xml')!.toString('utf8');
+    expect(a4).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
+    expect(docText(a4)).not.toContain('Partial plan');
   });
 });

@@ -33,15 +33,26 @@ function lines(s: string, mono = false): Paragraph {
   return new Paragraph({ children: parts.map((l, i) => new TextRun({ text: l, break: i === 0 ? 0 : 1, ...(mono ? { font: 'Consolas', size: 16 } : {}) })) });
 }
 
-const cell = (children: Paragraph[], opts: { header?: boolean; fill?: string; width?: number } = {}): TableCell =>
+const cell = (children: Paragraph[], opts: { header?: boolean; fill?: string; width?: number; span?: number } = {}): TableCell =>
   new TableCell({
     children: children.length > 0 ? children : [new Paragraph('')],
+    ...(opts.span === undefined ? {} : { columnSpan: opts.span }),
     ...(opts.header || opts.fill ? { shading: { type: ShadingType.CLEAR, color: 'auto', fill: opts.fill ?? 'EEF2F6' } } : {}),
     ...(opts.width === undefined ? {} : { width: { size: opts.width, type: WidthType.PERCENTAGE } }),
   });
 
 const row = (label: string, value: Paragraph[]): TableRow =>
   new TableRow({ cantSplit: true, children: [cell([para(label, { bold: true })], { header: true, width: 25 }), cell(value, { width: 75 })] });
+
+const labelCell = (label: string): TableCell => cell([para(label, { bold: true })], { header: true, width: 17 });
+
+/** A row of the plan's four-column table: label | value spanning the other three columns. */
+const planRow = (label: string, value: Paragraph[]): TableRow =>
+  new TableRow({ cantSplit: true, children: [labelCell(label), cell(value, { width: 83, span: 3 })] });
+
+/** The plan's paired header row: "Test # | MAN01 | Executed by | name". */
+const pairRow = (a: string, av: string, b: string, bv: string): TableRow =>
+  new TableRow({ cantSplit: true, children: [labelCell(a), cell([para(av)], { width: 33 }), labelCell(b), cell([para(bv)], { width: 33 })] });
 
 const table = (rows: TableRow[]): Table => new Table({ rows, width: { size: 100, type: WidthType.PERCENTAGE } });
 
@@ -65,15 +76,21 @@ function cover(v: FullReportView): (Paragraph | Table)[] {
     new Paragraph({ heading: HeadingLevel.TITLE, children: [text(v.title)] }),
     para(`Run ${r.id}`),
     ...(r.complete ? [] : [para('Incomplete run: the harness stopped before every case finished.', { bold: true, color: '8A5A00' })]),
+    ...(v.summary.partial === '' ? [] : [para(`${v.summary.partial}. Only the selected cases were run; the rest of the plan is not decided by this report.`, { bold: true, color: '8A5A00' })]),
     para(v.summary.outcome, { bold: true, color: v.summary.accepted ? '1E7E34' : 'C62828' }),
     ...v.summary.blocking.map((b) => para(`• ${b.id} ${b.title}: ${b.verdict.label}`)),
+    ...v.summary.coverage.map((c) => para(`• ${c}`)),
+    ...(v.summary.inconsistencies.length > 0
+      ? [para('Inconsistent results file: the report shows recomputed values', { bold: true, color: 'C62828' }), ...v.summary.inconsistencies.map((i) => para(`• ${i}`))]
+      : []),
     table(facts.map(([k, val]) => row(k, [para(val)]))),
     ...(r.warnings.length > 0 ? [para('Settings that weaken this run', { bold: true }), ...r.warnings.map((w) => para(`• ${w}`))] : []),
     new Paragraph({ heading: HeadingLevel.HEADING_1, children: [text('Sign-off')] }),
     table([
       new TableRow({ tableHeader: true, children: ['Role', 'Name', 'Signed', 'Statement'].map((h) => cell([para(h, { bold: true })], { header: true })) }),
       ...v.signoffs.map((s) => new TableRow({ children: [
-        cell([para(s.roleLabel, { bold: true })]), cell([para(s.name)]), cell([para(s.signed ? s.at : 'awaiting sign-off')]), cell([para(s.statement)]),
+        cell([para(s.roleLabel, { bold: true })]), cell([para(s.name)]), cell([para(s.signed ? s.at : 'awaiting sign-off')]),
+        cell([para(s.statement), ...(s.partialNote === '' ? [] : [para(s.partialNote, { bold: true })])]),
       ] })),
     ]),
   ];
@@ -83,6 +100,7 @@ function summary(v: FullReportView): (Paragraph | Table)[] {
   return [
     new Paragraph({ heading: HeadingLevel.HEADING_1, pageBreakBefore: true, children: [text('Summary')] }),
     para(v.chart.description),
+    para(`Mandatory cases failed: ${v.summary.mandatoryFailed}`, { bold: true }),
     table([
       new TableRow({ tableHeader: true, children: ['Test', 'Result', 'Title', 'Kind'].map((h) => cell([para(h, { bold: true })], { header: true })) }),
       ...v.cases.map((c) => new TableRow({ children: [cell([para(c.id)]), cell([verdictPara(c.verdict.code, c.verdict.label)]), cell([para(c.title)]), cell([para(c.kind)])] })),
@@ -103,16 +121,18 @@ function routeBlock(r: RouteView): Paragraph[] {
 }
 
 function caseBlock(c: FullCaseView): (Paragraph | Table)[] {
-  const observations = [...c.comments.map((x) => para(x)), ...c.checks.map((k) => para(`${k.scope ? `${k.scope}: ` : ''}${k.detail}`))];
+  // The checks follow the table with their details: the cell carries the plan's comments only.
+  const observations = c.comments.length > 0 ? c.comments.map((x) => para(x)) : [para("None. Each check's result and evidence follow.", { color: '5D6873' })];
   const out: (Paragraph | Table)[] = [
     new Paragraph({ heading: HeadingLevel.HEADING_1, pageBreakBefore: true, children: [text(`${c.id} · ${c.title}`)] }),
     para(`${c.kind} · ${c.section}`, { color: '5D6873' }),
+    ...(c.inconsistency === '' ? [] : [para(c.inconsistency, { bold: true, color: 'C62828' })]),
     table([
-      row('Test number', [para(c.id)]), row('Executed by', [para(c.executedBy)]), row('Date', [para(c.date)]), row('Overseen by', [para(c.overseenBy)]),
-      row('Description', [para(c.description)]), row('Action', [...numbered(c.actions), para(`Expected: ${c.expected}`, { bold: true })]),
-      row('Result', [verdictPara(c.verdict.code, c.verdict.label)]),
-      row('Corrective action for FAIL', c.showCorrective ? numbered(c.correctiveActions) : [para('none needed', { color: '5D6873' })]),
-      row('Comments and observations', observations),
+      pairRow('Test number', c.id, 'Executed by', c.executedBy), pairRow('Date', c.date, 'Overseen by', c.overseenBy),
+      planRow('Description', [para(c.description)]), planRow('Action', [...numbered(c.actions), para(`Expected: ${c.expected}`, { bold: true })]),
+      planRow('Result', [verdictPara(c.verdict.code, c.verdict.label)]),
+      planRow('Corrective action for FAIL', c.showCorrective ? numbered(c.correctiveActions) : [para(c.correctiveNote, { color: '5D6873' })]),
+      planRow('Comments and observations', observations),
     ]),
     new Paragraph({ heading: HeadingLevel.HEADING_2, children: [text('Checks')] }),
   ];
@@ -120,6 +140,7 @@ function caseBlock(c: FullCaseView): (Paragraph | Table)[] {
   for (const k of c.checks) {
     out.push(new Paragraph({ keepNext: true, children: [text(`${k.verdict.label.toUpperCase()}  `, { bold: true, color: VERDICT_FILL[k.verdict.code] ?? '000000' }), text(k.name, { bold: true }), text(k.scope ? `  ${k.scope}` : '')] }));
     out.push(para(k.detail));
+    for (const a of k.attestations) out.push(new Paragraph({ children: [text(`Attested by ${a.by}`, { bold: true, color: '1565C0' }), text(` on ${a.date}: ${a.note}`)] }));
     for (const e of k.evidence) {
       out.push(para(`${e.kindLabel}: ${e.label}${e.meta ? ` (${e.meta})` : ''}`, { color: '4A5560' }));
       out.push(lines(truncate(e.body, DOCX_EVIDENCE_CHARS), true));
@@ -128,8 +149,13 @@ function caseBlock(c: FullCaseView): (Paragraph | Table)[] {
   return out;
 }
 
-/** The Word document of a run, as bytes. */
-export async function renderDocx(results: Results): Promise<Buffer> {
+export type Paper = 'a4' | 'letter';
+
+/** Page sizes in twentieths of a point (OOXML w:pgSz): A4 210 × 297 mm, Letter 8.5 × 11 in. */
+const PAGE_SIZE: Record<Paper, { width: number; height: number }> = { a4: { width: 11906, height: 16838 }, letter: { width: 12240, height: 15840 } };
+
+/** The Word document of a run, as bytes, on A4 unless told. */
+export async function renderDocx(results: Results, opts: { paper?: Paper } = {}): Promise<Buffer> {
   const v = buildFullReportView(results);
   const doc = new Document({
     title: v.title,
@@ -137,7 +163,7 @@ export async function renderDocx(results: Results): Promise<Buffer> {
     description: `${v.planName}, run ${v.run.id}`,
     styles: { default: { document: { run: { font: 'Calibri', size: 20 } } } },
     sections: [{
-      properties: {},
+      properties: { page: { size: PAGE_SIZE[opts.paper ?? 'a4'] } },
       children: [
         ...cover(v),
         ...summary(v),

@@ -11,8 +11,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { Results } from './model.ts';
-import { buildFullReportView, type FullReportView } from './report-view.ts';
-import type { ViewOptions } from './view-model.ts';
+import { buildFullReportView, type FullReportView, type FullViewOptions } from './report-view.ts';
 
 export const REPORT_TEMPLATE_URL = new URL('./templates/report.hbs', import.meta.url);
 
@@ -28,7 +27,10 @@ function template(): Handlebars.TemplateDelegate<FullReportView> {
   return compiled;
 }
 
-/** The run as one self-contained HTML page, read from the results model only. */
-export function renderHtmlReport(results: Results, opts: ViewOptions = {}): string {
+/**
+ * The run as one self-contained HTML page, read from the results model only.
+ * `print: true` is the PDF's variant: every evidence block unfolded.
+ */
+export function renderHtmlReport(results: Results, opts: FullViewOptions = {}): string {
   return template()(buildFullReportView(results, opts));
 }

@@ -159,7 +159,7 @@ describe('renderJunit', () => {
     man15.checks = [];
     man15.verdict = 'NOT_RUN';
     const doc = parseXml(renderJunit(results));
-    const extra = all(doc, 'testcase').filter((t) => t.attrs.name?.endsWith('(case verdict)'));
+    const extra = all(doc, 'testcase').filter((t) => t.attrs.name?.includes('(case verdict)'));
     expect(extra.map((t) => t.attrs.classname)).toEqual(['MAN10', 'MAN15']);
     expect(all(extra[0]!, 'error')[0]!.attrs.message).toContain('aggregate to PASS');
     expect(all(extra[1]!, 'skipped')[0]!.attrs.message).toContain('No checks were recorded');
@@ -184,5 +184,40 @@ describe('renderJunit', () => {
     expect(xmlText('a<b>&c')).toBe('a&lt;b&gt;&amp;c');
     expect(xmlAttr(`"'\n`)).toBe('&quot;&apos;&#10;');
     expect(xmlText('ok\u0001\uFFFE\u{1F600}')).toBe('ok\u{1F600}');
+  });
+
+  it('marks ATTESTED and NOT_APPLICABLE testcases in the name and a verdict property', () => {
+    const doc = parseXml(renderJunit(sample()));
+    const tc = (cls: string) => all(doc, 'testcase').find((t) => t.attrs.classname === cls)!;
+    const verdictProp = (t: XmlElement) => all(t, 'property').find((p) => p.attrs.name === 'verdict')?.attrs.value;
+    expect(tc('MAN03').attrs.name).toMatch(/ \[ATTESTED\]$/);
+    expect(verdictProp(tc('MAN03'))).toBe('ATTESTED');
+    expect(tc('OPT02').attrs.name).toMatch(/ \[NOT_APPLICABLE\]$/);
+    expect(verdictProp(tc('OPT02'))).toBe('NOT_APPLICABLE');
+    expect(all(tc('OPT02'), 'skipped')[0]!.attrs.message).toMatch(/^Not applicable: /);
+    expect(tc('MAN10').attrs.name).toMatch(/\[acme\.test\]$/);
+    expect(verdictProp(tc('MAN10'))).toBe('PASS');
+  });
+
+  it('adds an error testcase for a run with no cases or with selected cases missing', () => {
+    const clean = parseXml(renderJunit(sample()));
+    expect(all(clean, 'testcase').filter((t) => t.attrs.classname === 'mailflow.run')).toEqual([]);
+    const empty = sample();
+    empty.cases = [];
+    empty.run.selectedCases = [];
+    const e = parseXml(renderJunit(empty));
+    expect(all(e, 'testcase').map((t) => t.attrs.name)).toEqual(['run holds no case results']);
+    expect(all(e, 'testsuite')[0]!.attrs).toMatchObject({ tests: '1', errors: '1' });
+    const missing = sample();
+    missing.cases = missing.cases.filter((c) => c.id !== 'MAN12');
+    const m = all(parseXml(renderJunit(missing)), 'testcase').find((t) => t.attrs.classname === 'mailflow.run')!;
+    expect(all(m, 'error')[0]!.attrs.message).toBe('1 selected case(s) have no result: MAN12.');
+  });
+
+  it('neutralises bidi controls', () => {
+    const r = sample();
+    r.cases[0]!.title = 'a\u202Eb';
+    expect(renderJunit(r)).toContain('a[U+202E]b');
+    expect(renderJunit(r)).not.toContain('\u202E');
   });
 });

@@ -8,11 +8,12 @@
  */
 import { aggregateVerdict } from './model.ts';
 import type { CaseResult, CheckResult, Results, Verdict } from './model.ts';
-import { stripXmlIllegal } from './sanitize.ts';
+import { cleanText } from './sanitize.ts';
+import { auditResults } from './results-audit.ts';
 
 /** Text content: `<` and `&` must be escaped, `>` too so `]]>` never appears (XML 1.0 §2.4). */
 export function xmlText(s: string): string {
-  return stripXmlIllegal(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return cleanText(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
@@ -98,20 +99,31 @@ function attestationNote(t: JunitCase): string {
 
 const SKIP_LABEL: Partial<Record<Verdict, string>> = { NOT_RUN: 'Not run', NOT_APPLICABLE: 'Not applicable' };
 
+/**
+ * CI views know only pass, fail, error and skip; an attestation passes but is
+ * an engineer's word, not evidence, so its name and a property say so.
+ */
+const MARKED: Partial<Record<Verdict, string>> = { ATTESTED: ' [ATTESTED]', NOT_APPLICABLE: ' [NOT_APPLICABLE]', NOT_RUN: ' [NOT_RUN]' };
+
+function verdictProperty(v: Verdict): string {
+  return `\n      <properties>\n        <property name="verdict" value="${v}"/>\n      </properties>`;
+}
+
 function renderTestcase(t: JunitCase): string {
-  const open = `    <testcase classname="${xmlAttr(t.classname)}" name="${xmlAttr(t.name)}" time="${t.seconds.toFixed(3)}"`;
+  const name = `${t.name}${MARKED[t.verdict] ?? ''}`;
+  const open = `    <testcase classname="${xmlAttr(t.classname)}" name="${xmlAttr(name)}" time="${t.seconds.toFixed(3)}">${verdictProperty(t.verdict)}`;
   switch (t.verdict) {
     case 'FAIL':
-      return `${open}>\n      <failure message="${xmlAttr(t.detail)}" type="FAIL">${xmlText(failureBody(t))}</failure>\n    </testcase>`;
+      return `${open}\n      <failure message="${xmlAttr(t.detail)}" type="FAIL">${xmlText(failureBody(t))}</failure>\n    </testcase>`;
     case 'ERROR':
-      return `${open}>\n      <error message="${xmlAttr(t.detail)}" type="ERROR">${xmlText(failureBody(t))}</error>\n    </testcase>`;
+      return `${open}\n      <error message="${xmlAttr(t.detail)}" type="ERROR">${xmlText(failureBody(t))}</error>\n    </testcase>`;
     case 'NOT_RUN':
     case 'NOT_APPLICABLE':
-      return `${open}>\n      <skipped message="${xmlAttr(`${SKIP_LABEL[t.verdict] ?? t.verdict}: ${t.detail}`)}"/>\n    </testcase>`;
+      return `${open}\n      <skipped message="${xmlAttr(`${SKIP_LABEL[t.verdict] ?? t.verdict}: ${t.detail}`)}"/>\n    </testcase>`;
     case 'ATTESTED':
-      return `${open}>\n      <system-out>${xmlText(attestationNote(t))}</system-out>\n    </testcase>`;
+      return `${open}\n      <system-out>${xmlText(attestationNote(t))}</system-out>\n    </testcase>`;
     case 'PASS':
-      return `${open}>\n      <system-out>${xmlText(t.detail)}</system-out>\n    </testcase>`;
+      return `${open}\n      <system-out>${xmlText(t.detail)}</system-out>\n    </testcase>`;
   }
 }
 
@@ -123,6 +135,7 @@ function properties(results: Results): string {
     ['run.faults', r.labFaults.join(', ')], ['run.startedAt', r.startedAt], ['run.finishedAt', r.finishedAt],
     ['run.complete', String(r.complete)], ['run.executedBy', r.executedBy], ['run.overseenBy', r.overseenBy],
     ['run.harnessVersion', r.harnessVersion], ['run.configDigest', r.configDigest],
+    ['run.selectedCases', r.selectedCases?.join(', ')], ['run.planCases', r.planCases?.join(', ')],
     ...r.warnings.map((w, i): [string, string] => [`run.warning.${i + 1}`, w]),
   ];
   const lines = props
@@ -138,11 +151,28 @@ function runSeconds(results: Results, cases: readonly JunitCase[]): number {
   return cases.reduce((sum, t) => sum + t.seconds, 0);
 }
 
+/**
+ * A run with no case, or with selected cases that have no result, is not a
+ * green build: one error testcase says so (an empty suite passes in most CI).
+ */
+function coverageTestcases(results: Results): string[] {
+  const { empty, coverage } = auditResults(results);
+  const out: string[] = [];
+  const error = (name: string, message: string) =>
+    `    <testcase classname="mailflow.run" name="${xmlAttr(name)}" time="0.000">${verdictProperty('ERROR')}\n      <error message="${xmlAttr(message)}" type="ERROR">${xmlText(message)}</error>\n    </testcase>`;
+  if (empty) out.push(error('run holds no case results', 'The run recorded no case at all: nothing was decided.'));
+  if (coverage.missing.length > 0) {
+    out.push(error('selected cases without a result', `${coverage.missing.length} selected case(s) have no result: ${coverage.missing.join(', ')}.`));
+  }
+  return out;
+}
+
 /** The run as a JUnit XML document (one testsuite for the plan). */
 export function renderJunit(results: Results): string {
+  const extra = coverageTestcases(results);
   const cases = results.cases.flatMap(testcasesOf);
   const count = (v: readonly Verdict[]) => cases.filter((t) => v.includes(t.verdict)).length;
-  const counts = `tests="${cases.length}" failures="${count(['FAIL'])}" errors="${count(['ERROR'])}" skipped="${count(['NOT_RUN', 'NOT_APPLICABLE'])}"`;
+  const counts = `tests="${cases.length + extra.length}" failures="${count(['FAIL'])}" errors="${count(['ERROR']) + extra.length}" skipped="${count(['NOT_RUN', 'NOT_APPLICABLE'])}"`;
   const time = `time="${runSeconds(results, cases).toFixed(3)}"`;
   const suiteName = `Outbound acceptance plan: ${results.run.customer} (${results.run.target})`;
   const incomplete = results.run.complete ? [] : ['    <system-err>The run did not finish: these results are incomplete.</system-err>'];
@@ -151,6 +181,7 @@ export function renderJunit(results: Results): string {
     `<testsuites name="mailflow-acceptance" ${counts} ${time}>`,
     `  <testsuite name="${xmlAttr(suiteName)}" ${counts} ${time} timestamp="${xmlAttr(results.run.startedAt)}">`,
     properties(results),
+    ...extra,
     ...cases.map(renderTestcase),
     ...incomplete,
     '  </testsuite>',

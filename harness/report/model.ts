@@ -65,6 +65,13 @@ export interface RunInfo {
   warnings: string[];
   /** False while the run is in progress or if it died before finishing. */
   complete: boolean;
+  /**
+   * The case ids this run was asked to decide (`--only`), or every case of the
+   * plan. A run that selected fewer than the whole plan is a partial plan.
+   */
+  selectedCases?: string[];
+  /** Every case id of the plan, in the plan's order. */
+  planCases?: string[];
 }
 
 export type Summary = Record<Verdict, number>;
@@ -113,6 +120,11 @@ export interface Signoff {
   /** ISO time of signing. */
   at: string;
   statement?: string;
+  /**
+   * Set when the signer accepted a partial plan (`signoff --partial`): the
+   * run decided fewer cases than the plan has, and the sign-off says so.
+   */
+  partial?: boolean;
 }
 
 export interface Results {

@@ -55,6 +55,14 @@ describe('renderRun', () => {
     const out = await renderRun(dir, sample(), undefined, { renderers: [pdfRenderer({ env: { MAILFLOW_CHROMIUM: join(dir, 'no-such-browser') } })] });
     expect(out.written).toEqual([]);
     expect(out.failed[0]?.error).toMatch(/report\.pdf not written: no Chromium found; install Chromium .*apt-get install chromium.* then run `mailflow report /);
+    expect(out.failed[0]?.error).toContain(`run \`mailflow report ${dir}\``);
+  });
+
+  it('points a signed-off folder at --out for the PDF, since re-rendering in place breaks the seal', async () => {
+    const signed = sample();
+    signed.signoffs = [{ role: 'executed', by: 'Dana Whitfield', at: '2025-03-05T10:00:00.000Z' }];
+    const out = await renderRun(dir, signed, undefined, { renderers: [pdfRenderer({ env: { MAILFLOW_CHROMIUM: join(dir, 'no-such-browser') } })] });
+    expect(out.failed[0]?.error).toContain(`then run \`mailflow report ${dir} --out OTHER_DIR\` (the folder is signed off and sealed)`);
   });
 
   it('renders a partial run', async () => {

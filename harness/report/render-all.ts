@@ -13,12 +13,14 @@ import { atomicWriteFile } from './atomic-write.ts';
 import { createResultsWriter } from './results-writer.ts';
 import { renderHtmlReport } from './html-report.ts';
 import { renderJunit } from './junit.ts';
-import { renderDocx } from './docx-report.ts';
+import { renderDocx, type Paper } from './docx-report.ts';
 import { pdfRenderer } from './pdf-report.ts';
 
 /** One output of a run: writes its file(s) into `dir` and returns the paths written. */
 export interface RunRenderer {
   name: string;
+  /** File names (in the run folder) this renderer writes: what goes stale when it fails. */
+  outputs?: readonly string[];
   write(dir: string, results: Results): Promise<string[]>;
 }
 
@@ -31,6 +33,7 @@ export interface RenderOutcome {
 export function textRenderer(name: string, file: string, render: (results: Results) => string): RunRenderer {
   return {
     name,
+    outputs: [file],
     async write(dir, results) {
       const path = join(dir, file);
       await atomicWriteFile(path, render(results));
@@ -40,22 +43,30 @@ export function textRenderer(name: string, file: string, render: (results: Resul
 }
 
 /** Word document: report.docx. */
-export const docxRenderer: RunRenderer = {
-  name: 'docx',
-  async write(dir, results) {
-    const path = join(dir, 'report.docx');
-    await atomicWriteFile(path, await renderDocx(results));
-    return [path];
-  },
-};
+export function docxRenderer(paper: Paper = 'a4'): RunRenderer {
+  return {
+    name: 'docx',
+    outputs: ['report.docx'],
+    async write(dir, results) {
+      const path = join(dir, 'report.docx');
+      await atomicWriteFile(path, await renderDocx(results, { paper }));
+      return [path];
+    },
+  };
+}
+
+export interface RendererOptions {
+  /** Paper of report.docx and report.pdf (default A4). */
+  paper?: Paper;
+}
 
 /**
  * results.json (through the shared writer queue), report.html, junit.xml,
  * report.docx and report.pdf (the last fails alone, saying how to get it,
- * when no Chromium is installed).
+ * when no Chromium is installed), on the paper asked for.
  */
-export const defaultRenderers: readonly RunRenderer[] = [
-  {
+export function renderersFor(opts: RendererOptions = {}): RunRenderer[] {
+  return [{
     name: 'results',
     async write(dir, results) {
       const writer = createResultsWriter(dir);
@@ -63,11 +74,15 @@ export const defaultRenderers: readonly RunRenderer[] = [
       return [writer.path];
     },
   },
-  textRenderer('html', 'report.html', renderHtmlReport),
+  textRenderer('html', 'report.html', (r) => renderHtmlReport(r)),
   textRenderer('junit', 'junit.xml', renderJunit),
-  docxRenderer,
-  pdfRenderer(),
-];
+  docxRenderer(opts.paper),
+  pdfRenderer(opts.paper === undefined ? {} : { paper: opts.paper }),
+  ];
+}
+
+/** Every output on A4 paper. */
+export const defaultRenderers: readonly RunRenderer[] = renderersFor();
 
 async function isolated(r: RunRenderer, dir: string, results: Results): Promise<string[] | Error> {
   try {

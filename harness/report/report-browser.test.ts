@@ -3,11 +3,14 @@
  * .ci/run): structure, every case present, hostile content from a crafted
  * mailbox message inert, a screenshot and a PDF page kept in the test output
  * folder (reports/test-output/report-browser/) for a person to look at.
+ * Skipped only on a developer machine without Chromium: when CI is set, a
+ * missing browser fails the suite instead of silently skipping it.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir as mkdirP, writeFile as writeFileP } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { headerBlock } from '../analysis/received-chain.ts';
 import { probeRoute } from '../plan/run-state.ts';
@@ -15,9 +18,11 @@ import { findChromium, withBrowser } from './browser.ts';
 import { renderHtmlReport } from './html-report.ts';
 import type { Results } from './model.ts';
 import { printPdf } from './pdf-report.ts';
+import { DECODED_SUBJECT, resultsFromHostileMessage } from './hostile-message.test-helper.ts';
 
 const OUT = fileURLToPath(new URL('../../reports/test-output/report-browser/', import.meta.url));
 const chromiumPath = await findChromium();
+const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
 
 const XSS = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
@@ -51,7 +56,11 @@ interface PageFacts {
   bodyVisible: boolean; pageWidth: number; clearMarks: number; routeNodes: string[]; text: string; planRows: string[];
 }
 
-describe.skipIf(chromiumPath === undefined)('report.html in headless Chromium', () => {
+describe.skipIf(chromiumPath === undefined && !inCi)('report.html in headless Chromium', () => {
+  it('has a browser (CI must install one: .ci/run)', () => {
+    expect(chromiumPath, 'no Chromium found; CI must not skip the browser tests').toBeDefined();
+  });
+
   it('shows every case and route, and nothing hostile runs, loads or breaks out', async () => {
     const results = hostileResults();
     const html = renderHtmlReport(results);
@@ -78,7 +87,7 @@ describe.skipIf(chromiumPath === undefined)('report.html in headless Chromium', 
           caseIds: [...document.querySelectorAll('section.case')].map((s) => s.id),
           bodyVisible: getComputedStyle(document.body).display !== 'none',
           pageWidth: document.documentElement.scrollWidth,
-          clearMarks: document.querySelectorAll('#routes .clear-mark').length,
+          clearMarks: document.querySelectorAll('#route-acme_test-html .clear-mark').length,
           routeNodes: [...document.querySelectorAll('#routes .node .mono')].map((n) => n.textContent ?? ''),
           text: document.body.textContent ?? '',
           planRows: [...document.querySelectorAll('section.case table.plan th')].map((th) => th.textContent ?? ''),
@@ -123,5 +132,85 @@ describe.skipIf(chromiumPath === undefined)('report.html in headless Chromium', 
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
     expect(pages).toBeGreaterThan(sample().cases.length);
     expect(ms).toBeLessThan(30_000);
+  });
+
+  it('prints every evidence block unfolded, with scripts off', async () => {
+    const results = sample();
+    const evidenceBlocks = results.cases.flatMap((c) => c.checks).filter((k) => k.evidence.length > 0).length;
+    const count = `(() => ({
+      details: document.querySelectorAll('details.evidence').length,
+      open: document.querySelectorAll('details.evidence[open]').length,
+      hiddenPre: [...document.querySelectorAll('details.evidence pre')].filter((p) => p.getClientRects().length === 0).length,
+    }))()`;
+    const facts = async (html: string) => withBrowser(chromiumPath!, async (ctx) => {
+      const page = await ctx.newPage();
+      await page.setContent(html, { waitUntil: 'load' });
+      await page.emulateMedia({ media: 'print' });
+      const scripted = (await page.evaluate('typeof window')) as string;
+      return { ...(await page.evaluate(count)) as { details: number; open: number; hiddenPre: number }, scripted };
+    }, { javaScriptEnabled: false });
+    const printed = await facts(renderHtmlReport(results, { print: true }));
+    expect(printed).toMatchObject({ details: evidenceBlocks, open: evidenceBlocks, hiddenPre: 0 });
+    // The on-screen variant keeps evidence folded away (one click open).
+    expect(await facts(renderHtmlReport(results))).toMatchObject({ details: evidenceBlocks, open: 0 });
+  });
+
+  it('lays each route out as one row that fits at 1280 px and on A4, long chains as a column', async () => {
+    const html = renderHtmlReport(sample());
+    const measure = `(() => [...document.querySelectorAll('#routes .route')].map((r) => {
+      const line = r.querySelector('.route-line');
+      const kids = line ? [...line.children].map((k) => k.getBoundingClientRect()) : [];
+      const box = line ? line.getBoundingClientRect() : { left: 0, right: 0 };
+      return {
+        layout: r.classList.contains('route-col') ? 'col' : 'row',
+        overflow: line ? line.scrollWidth - line.clientWidth : 0,
+        outside: kids.filter((k) => k.left < box.left - 1 || k.right > box.right + 1).length,
+        rows: new Set(kids.map((k) => Math.round(k.top))).size,
+        steps: kids.length,
+      };
+    }))()`;
+    type RouteBox = { layout: string; overflow: number; outside: number; rows: number; steps: number };
+    const check = async (page: Page) => {
+      const boxes = (await page.evaluate(measure)) as RouteBox[];
+      expect(boxes.length).toBe(sample().probes.length);
+      for (const b of boxes) {
+        expect(b.overflow).toBeLessThanOrEqual(0);
+        expect(b.outside).toBe(0);
+        expect(b.rows).toBe(b.layout === 'row' ? 1 : b.steps);
+      }
+      expect(boxes.map((b) => b.layout)).toEqual(['row', 'row', 'row', 'row', 'col']);
+    };
+    await withBrowser(chromiumPath!, async (ctx) => {
+      const page = await ctx.newPage();
+      await page.setViewportSize({ width: 1280, height: 2000 });
+      await page.setContent(html, { waitUntil: 'load' });
+      await check(page);
+      await mkdirP(OUT, { recursive: true });
+      await page.locator('#routes').screenshot({ path: path.join(OUT, 'routes-1280.png') });
+      // A4 portrait less the PDF's 12 mm side margins, at 96 px per inch.
+      await page.emulateMedia({ media: 'print' });
+      await page.setViewportSize({ width: Math.floor(((210 - 24) / 25.4) * 96), height: 2000 });
+      await check(page);
+    });
+  });
+
+  it('keeps a real parsed message with an encoded-word <script> subject inert', async () => {
+    const html = renderHtmlReport(await resultsFromHostileMessage());
+    await withBrowser(chromiumPath!, async (ctx) => {
+      const page = await ctx.newPage();
+      const dialogs: string[] = [];
+      page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+      await page.setContent(html, { waitUntil: 'load' });
+      const facts = (await page.evaluate(`(() => ({
+        pwned: window.__pwned ?? 0,
+        scripts: document.scripts.length,
+        svgs: [...document.querySelectorAll('svg')].filter((s) => s.hasAttribute('onload')).length,
+        text: document.body.textContent ?? '',
+      }))()`)) as { pwned: number; scripts: number; svgs: number; text: string };
+      expect(facts).toMatchObject({ pwned: 0, scripts: 0, svgs: 0 });
+      expect(dialogs).toEqual([]);
+      expect(facts.text).toContain(DECODED_SUBJECT.replace('\u202E', '[U+202E]'));
+      expect(facts.text).not.toContain('\u202E');
+    });
   });
 });

@@ -4,12 +4,13 @@
  * oversaw it, the summary chart, each probe's route and the sign-off block.
  * Shared by the HTML (and so PDF) and Word renderers.
  */
-import type { Results, Signoff, SignoffRole } from './model.ts';
-import { buildReportView, formatTime } from './view-model.ts';
+import type { ProbeSummary, Results, Signoff, SignoffRole } from './model.ts';
+import { buildReportView, cleanStrings, formatTime } from './view-model.ts';
 import type { CaseView, CheckView, ReportView, ViewOptions } from './view-model.ts';
 import { chartView, type ChartView } from './chart-view.ts';
 import { routeAnchor, routeView, type RouteView } from './route-view.ts';
-import { stripXmlIllegal, truncate } from './sanitize.ts';
+import { truncate } from './sanitize.ts';
+import { trustedResults } from './results-audit.ts';
 
 export const PLAN_NAME = 'Outbound mail flow acceptance test plan';
 
@@ -21,6 +22,8 @@ export interface SignoffView {
   signed: boolean;
   at: string;
   statement: string;
+  /** "Signed for a partial plan (5 of 17 cases)", or empty. */
+  partialNote: string;
 }
 
 export interface FullCheckView extends CheckView {
@@ -44,12 +47,19 @@ export interface FullReportView extends Omit<ReportView, 'cases'> {
   hasRoutes: boolean;
   signoffs: SignoffView[];
   signedOff: boolean;
+  /** The print variant (the PDF): evidence is unfolded, since paper has no click. */
+  print: boolean;
+}
+
+export interface FullViewOptions extends ViewOptions {
+  /** Render for print: every <details> open (pdf-report.ts). */
+  print?: boolean;
 }
 
 const ROLE_LABEL: Record<SignoffRole, string> = { executed: 'Executed by', overseen: 'Overseen by' };
 
 /** The latest sign-off per role, with the run's intended names where nobody signed yet. */
-export function signoffViews(results: Results): SignoffView[] {
+export function signoffViews(results: Results, partialNote = ''): SignoffView[] {
   const latest = (role: SignoffRole): Signoff | undefined => (results.signoffs ?? []).filter((s) => s.role === role).at(-1);
   const intended: Record<SignoffRole, string> = { executed: results.run.executedBy ?? '', overseen: results.run.overseenBy ?? '' };
   return (['executed', 'overseen'] as const).map((role) => {
@@ -57,30 +67,48 @@ export function signoffViews(results: Results): SignoffView[] {
     return {
       role, roleLabel: ROLE_LABEL[role], name: truncate(s?.by ?? intended[role], 200), signed: s !== undefined,
       at: formatTime(s?.at), statement: truncate(s?.statement ?? '', 2000),
+      partialNote: s?.partial === true ? `Signed for a partial plan${partialNote === '' ? '' : ` (${partialNote})`}` : '',
     };
   });
+}
+
+/**
+ * Where each check's route link points: the probe of its domain and format,
+ * or, for a check with no format (TLS, SPF, gateway checks), the first routed
+ * probe of its domain. Every probe with a route gets a picture, reply-chain
+ * legs included: the map only decides links.
+ */
+function routeLinks(probes: readonly ProbeSummary[]): (domain: string, format: string) => string {
+  const exact = new Map<string, string>();
+  const primary = new Map<string, string>();
+  for (const p of probes.filter((x) => (x.route ?? []).length > 0)) {
+    const key = `${p.domain}\u0000${p.format}`;
+    if (!exact.has(key)) exact.set(key, routeAnchor(p.id));
+    if (!primary.has(p.domain)) primary.set(p.domain, routeAnchor(p.id));
+  }
+  return (domain, format) => (domain === '' ? '' : exact.get(`${domain}\u0000${format}`) ?? primary.get(domain) ?? '');
 }
 
 /**
  * Builds the full report view from the results model only. Deterministic (no
  * clock): the same results.json always renders the same bytes.
  */
-export function buildFullReportView(results: Results, opts: ViewOptions = {}): FullReportView {
-  const base = buildReportView(results, opts);
-  const signoffs = signoffViews(results).map((s) => ({ ...s, name: stripXmlIllegal(s.name), statement: stripXmlIllegal(s.statement) }));
-  const routed = new Map(results.probes.filter((p) => (p.route ?? []).length > 0).map((p) => [`${p.domain}\u0000${p.format}`, routeAnchor(p.id)]));
+export function buildFullReportView(stored: Results, opts: FullViewOptions = {}): FullReportView {
+  const base = buildReportView(stored, opts);
+  const { results } = trustedResults(stored);
+  const signoffs = cleanStrings(signoffViews(results, base.summary.partial.replace(/^Partial plan: /, '')));
+  const link = routeLinks(results.probes);
   const name = (role: SignoffRole): string => signoffs.find((s) => s.role === role)?.name ?? '';
   const cases = base.cases.map((c): FullCaseView => ({
     ...c,
-    checks: c.checks.map((k) => ({ ...k, routeAnchor: routed.get(`${k.domain}\u0000${k.format}`) ?? '' })),
+    checks: c.checks.map((k) => ({ ...k, routeAnchor: link(k.domain, k.format) })),
     date: base.run.startedAt.slice(0, 10),
     executedBy: name('executed'),
     overseenBy: name('overseen'),
   }));
-  const routes = results.probes.map(routeView).map((r) => stripAll(r));
+  const routes = cleanStrings(results.probes.map(routeView));
   return {
     ...base,
-    title: `Outbound acceptance test report: ${stripXmlIllegal(results.run.customer)}`,
     planName: PLAN_NAME,
     cases,
     chart: chartView(results.summary),
@@ -88,12 +116,6 @@ export function buildFullReportView(results: Results, opts: ViewOptions = {}): F
     hasRoutes: routes.length > 0,
     signoffs,
     signedOff: signoffs.every((s) => s.signed),
+    print: opts.print ?? false,
   };
-}
-
-function stripAll<T>(value: T): T {
-  if (typeof value === 'string') return stripXmlIllegal(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => stripAll(v)) as T;
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripAll(v)])) as T;
-  return value;
 }

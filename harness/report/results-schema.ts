@@ -64,6 +64,8 @@ const runInfo = z.looseObject({
   configDigest: z.string(),
   warnings: lines,
   complete: z.boolean(),
+  selectedCases: z.array(z.string()).optional(),
+  planCases: z.array(z.string()).optional(),
 });
 
 const count = z.number().int().nonnegative();
@@ -84,7 +86,7 @@ const probe = z.looseObject({
   })).optional(),
 });
 
-const signoff = z.looseObject({ role: z.enum(SIGNOFF_ROLES), by: z.string().min(1), at: z.string(), statement: z.string().optional() });
+const signoff = z.looseObject({ role: z.enum(SIGNOFF_ROLES), by: z.string().min(1), at: z.string(), statement: z.string().optional(), partial: z.boolean().optional() });
 
 /** The schema of a whole results file. */
 export const resultsSchema = z.looseObject({

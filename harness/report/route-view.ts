@@ -13,8 +13,11 @@ export interface RouteNodeView {
   /** CSS class from a fixed table, never derived from data. */
   css: string;
   host: string;
+  /** `host` cut after each dot: the template puts a line-break opportunity (<wbr>) between parts. */
+  hostParts: string[];
   /** The name the same party used as the client of the next hop, when different. */
   alsoAs: string;
+  alsoAsParts: string[];
 }
 
 export interface RouteLinkView {
@@ -49,7 +52,15 @@ export interface RouteView {
   /** One line: "3 hops, all encrypted" or "1 of 3 hops in the clear". */
   verdictLine: string;
   clearHops: number;
+  /**
+   * Fixed CSS class: one row of columns for up to four hops (fits A4 and a
+   * 1280 px window), a column of hops, top to bottom, for longer chains.
+   */
+  layout: 'route-row' | 'route-col';
 }
+
+/** Hops that still fit one row on A4 portrait. */
+const ROW_MAX_HOPS = 4;
 
 const ZONE: Record<RouteHop['role'], RouteNodeView['zone']> = {
   customer: 'Customer', 'to-gateway': 'Gateway', gateway: 'Gateway', 'from-gateway': 'Recipient', recipient: 'Recipient',
@@ -63,6 +74,8 @@ export function routeAnchor(probeId: string): string {
 }
 
 const host = (s: string): string => truncate(s, 120);
+/** "mail.acme.test" → ["mail.", "acme.", "test"]: a narrow box breaks a host name between labels, not mid-label. */
+const labels = (s: string): string[] => (s === '' ? [] : s.split(/(?<=\.)/));
 
 function linkView(h: RouteHop): RouteLinkView {
   const label = h.tls === 'yes' ? (h.tlsVersion ?? 'TLS') : h.tls === 'no' ? 'In the clear' : 'TLS not stated';
@@ -72,7 +85,9 @@ function linkView(h: RouteHop): RouteLinkView {
 const EMPTY_LINK: RouteLinkView = { tls: 'unknown', isTls: false, isClear: false, css: TLS_CSS.unknown, label: '', cipher: '', protocol: '' };
 
 function node(zone: RouteNodeView['zone'], name: string, alsoAs: string): RouteStepView {
-  return { isNode: true, node: { zone, css: ZONE_CSS[zone], host: host(name), alsoAs: host(alsoAs) }, link: EMPTY_LINK };
+  const h = host(name);
+  const a = host(alsoAs);
+  return { isNode: true, node: { zone, css: ZONE_CSS[zone], host: h, hostParts: labels(h), alsoAs: a, alsoAsParts: labels(a) }, link: EMPTY_LINK };
 }
 
 /** The steps of a route: the first client, then each hop's link and receiver. */
@@ -107,5 +122,6 @@ export function routeView(p: ProbeSummary): RouteView {
   return {
     probeId: p.id, anchor: routeAnchor(p.id), domain: p.domain, format: p.format, status: p.status,
     hasRoute: n > 0, steps: routeSteps(route), verdictLine, clearHops: clear,
+    layout: n > ROW_MAX_HOPS ? 'route-col' : 'route-row',
   };
 }

@@ -18,6 +18,25 @@ export function stripXmlIllegal(s: string): string {
 }
 
 /**
+ * Bidirectional embedding, override and isolate controls (Unicode UAX #9 §2:
+ * LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI). From a hostile header they
+ * reorder what a reader sees ("Trojan Source", CVE-2021-42574): a RLO can
+ * make "fail" read as "liaf" or move text across cells. Shown as a visible
+ * code point instead, so the evidence still says what was there.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** Replaces every bidi control with a visible `[U+202E]`. */
+export function neutralizeBidi(s: string): string {
+  return s.replace(BIDI_CONTROLS, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase()}]`);
+}
+
+/** What every rendered string goes through: XML-illegal characters removed, bidi controls neutralised. */
+export function cleanText(s: string): string {
+  return neutralizeBidi(stripXmlIllegal(s));
+}
+
+/**
  * C0 and C1 controls and DEL: an ESC from a hostile header could otherwise
  * drive the terminal (ECMA-48 sequences: clear screen, retitle, hyperlinks).
  */
@@ -26,7 +45,7 @@ const TERMINAL_CONTROLS = /[\u0000-\u001F\u007F-\u009F]/g;
 
 /** One line of plain text for a terminal: controls and line breaks become spaces, runs collapse. */
 export function oneLine(s: string): string {
-  return s.replace(TERMINAL_CONTROLS, ' ').replace(/\s+/g, ' ').trim();
+  return neutralizeBidi(s).replace(TERMINAL_CONTROLS, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Cuts `s` to at most `max` characters, saying how much was left out. */

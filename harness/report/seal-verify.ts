@@ -113,7 +113,7 @@ export function formatVerifyReport(r: VerifyReport): string {
   for (const c of r.changed) out.push(`  changed  ${c.path} (${c.expectedBytes} bytes sealed, ${c.actualBytes} now)`);
   for (const p of r.resultsChanges) out.push(`           results.json: ${p}`);
   for (const p of r.missing) out.push(`  missing  ${p}`);
-  for (const p of r.added) out.push(`  added    ${p}`);
+  for (const p of r.added) out.push(`  added    ${p}${p.includes('/') ? '' : ' (not part of the run when it was sealed)'}`);
   const sig: Record<SignatureState, string> = {
     valid: `signature: valid, Ed25519 key ${r.keyFingerprint ?? '?'}`,
     invalid: 'signature: INVALID (seal.json was altered, or signed by another key than it names)',

@@ -17,7 +17,11 @@ import { RESULTS_FILE } from './results-writer.ts';
 export const SEAL_FILE = 'seal.json';
 export const SEAL_FORMAT = 'mailflow-seal/1';
 
-/** Files a seal covers, besides everything under evidence/. */
+/**
+ * Files every run writes at its top level. A seal covers these and every
+ * other file in the folder (run-state.json, whatever a later version adds),
+ * so verify reports an unknown file that appears after sign-off.
+ */
 export const SEALED_TOP_FILES = [RESULTS_FILE, 'report.html', 'report.docx', 'report.pdf', 'junit.xml'] as const;
 export const EVIDENCE_DIR = 'evidence';
 /** Evidence folders deeper than this are not walked (a loop or an attack, not a run). */
@@ -76,18 +80,24 @@ async function walk(dir: string, rel: string, depth: number, out: string[]): Pro
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const p = rel === '' ? e.name : `${rel}/${e.name}`;
     // Temp files of an atomic write in progress are not part of the run.
-    if (e.name.startsWith('.') && e.name.endsWith('.tmp')) continue;
+    if (isTemp(e.name)) continue;
     if (e.isDirectory()) await walk(dir, p, depth + 1, out);
     else if (e.isFile()) out.push(p);
   }
 }
 
-/** The files a seal of `dir` covers as they are now, relative paths, sorted. */
+const isTemp = (name: string): boolean => name.startsWith('.') && name.endsWith('.tmp');
+
+/**
+ * The files a seal of `dir` covers as they are now: every file in the folder
+ * but seal.json itself, top-level files first, then each folder's (sorted).
+ */
 export async function sealablePaths(dir: string): Promise<string[]> {
-  const top = (await readdir(dir).catch(() => [] as string[])).filter((f) => (SEALED_TOP_FILES as readonly string[]).includes(f));
-  const evidence: string[] = [];
-  await walk(dir, EVIDENCE_DIR, 0, evidence);
-  return [...top.sort(), ...evidence];
+  const entries = (await readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) => a.name.localeCompare(b.name));
+  const top = entries.filter((e) => e.isFile() && e.name !== SEAL_FILE && !isTemp(e.name)).map((e) => e.name);
+  const nested: string[] = [];
+  for (const d of entries.filter((e) => e.isDirectory())) await walk(dir, d.name, 0, nested);
+  return [...top, ...nested];
 }
 
 /** Digest and size of one file of the run. */

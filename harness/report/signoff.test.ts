@@ -3,7 +3,9 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultRenderers } from './render-all.ts';
+import { defaultRenderers, type RunRenderer } from './render-all.ts';
+import { summarize, type Results } from './model.ts';
+import { formatVerifyReport } from './seal-verify.ts';
 import { readResults } from './results-writer.ts';
 import { SEAL_FILE, writeSeal } from './seal.ts';
 import { readSeal, verifyRun } from './seal-verify.ts';
@@ -20,6 +22,7 @@ beforeEach(async () => {
   await mkdir(path.join(dir, 'evidence', 'probes'), { recursive: true });
   await writeFile(path.join(dir, 'evidence', 'probes', 'acme.test-html.eml'), 'Received: from a by b\r\n\r\nbody\r\n');
   await writeFile(path.join(dir, 'evidence', 'dsn.eml'), 'bounce');
+  await writeFile(path.join(dir, 'run-state.json'), '{"runId":"x"}');
 });
 afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
 
@@ -45,7 +48,7 @@ describe('signOff and verifyRun', () => {
     expect(after.summary).toEqual(before.summary);
     expect(await readFile(path.join(dir, 'report.html'), 'utf8')).toContain('Ran on site.');
     expect(out.seal.files.map((f) => f.path)).toEqual([
-      'junit.xml', 'report.docx', 'report.html', 'results.json', 'evidence/dsn.eml', 'evidence/probes/acme.test-html.eml',
+      'junit.xml', 'report.docx', 'report.html', 'results.json', 'run-state.json', 'evidence/dsn.eml', 'evidence/probes/acme.test-html.eml',
     ]);
     expect((await verifyRun(dir)).ok).toBe(true);
   });
@@ -110,5 +113,71 @@ describe('signOff and verifyRun', () => {
     await writeFile(path.join(dir, 'results.json'), JSON.stringify(results));
     await expect(sign('Dana Whitfield', 'executed')).rejects.toThrow(/incomplete run cannot be signed off/);
     await expect(readFile(path.join(dir, SEAL_FILE))).rejects.toThrow();
+  });
+
+  async function editResults(edit: (r: Results) => void): Promise<void> {
+    const r = await readResults(dir);
+    edit(r);
+    await writeFile(path.join(dir, 'results.json'), JSON.stringify(r));
+  }
+
+  it('refuses a partial plan unless told, and then says partial in the sign-off', async () => {
+    await editResults((r) => {
+      r.cases = r.cases.filter((c) => ['MAN10', 'MAN11'].includes(c.id));
+      r.summary = summarize(r.cases);
+      r.run.selectedCases = ['MAN10', 'MAN11'];
+    });
+    await expect(sign('Dana Whitfield', 'executed')).rejects.toMatchObject({
+      code: 'EUSAGE', message: expect.stringContaining('is a partial plan (2 of 17 cases): run the whole plan, or sign it as partial with --partial') as string,
+    });
+    await expect(readFile(path.join(dir, SEAL_FILE))).rejects.toThrow();
+    const out = await sign('Dana Whitfield', 'executed', { partial: true });
+    expect(out.signoff.partial).toBe(true);
+    expect(await readFile(path.join(dir, 'report.html'), 'utf8')).toContain('<strong>Signed for a partial plan (2 of 17 cases)</strong>');
+    expect((await verifyRun(dir)).ok).toBe(true);
+  });
+
+  it('does not mark a whole-plan sign-off partial', async () => {
+    const out = await sign('Dana Whitfield', 'executed', { partial: true });
+    expect(out.signoff.partial).toBeUndefined();
+    expect(await readFile(path.join(dir, 'report.html'), 'utf8')).not.toContain('Signed for a partial plan');
+  });
+
+  it('refuses a run with no cases, with a selected case missing, or with inconsistent verdicts', async () => {
+    await editResults((r) => { r.cases = []; r.summary = summarize([]); r.run.selectedCases = []; });
+    await expect(sign('Dana Whitfield', 'executed')).rejects.toThrow(/holds no case results/);
+    await cp(SAMPLE, path.join(dir, 'results.json'));
+    await editResults((r) => { r.cases = r.cases.filter((c) => c.id !== 'MAN12'); r.summary = summarize(r.cases); });
+    await expect(sign('Dana Whitfield', 'executed')).rejects.toThrow(/no result for selected case\(s\) MAN12/);
+    await cp(SAMPLE, path.join(dir, 'results.json'));
+    await editResults((r) => { r.cases.find((c) => c.id === 'MAN12')!.verdict = 'PASS'; r.summary = summarize(r.cases); });
+    await expect(sign('Dana Whitfield', 'executed')).rejects.toThrow(/inconsistent, refusing to sign it:\n {2}MAN12: recorded as PASS, but its checks aggregate to FAIL/);
+    await cp(SAMPLE, path.join(dir, 'results.json'));
+    await editResults((r) => { r.summary.PASS = 17; });
+    await expect(sign('Dana Whitfield', 'executed')).rejects.toThrow(/summary: recorded counts/);
+    await expect(readFile(path.join(dir, SEAL_FILE))).rejects.toThrow();
+  });
+
+  it('removes a report it could not re-render instead of sealing the stale one', async () => {
+    await writeFile(path.join(dir, 'report.html'), '<p>before sign-off</p>');
+    const broken: RunRenderer = { name: 'html', outputs: ['report.html'], write: () => Promise.reject(new Error('template exploded')) };
+    const out = await sign('Dana Whitfield', 'executed', { renderers: [...renderers.filter((r) => r.name !== 'html'), broken] });
+    expect(out.renderFailures).toEqual([{ renderer: 'html', error: 'template exploded' }]);
+    expect(out.removed).toEqual(['report.html']);
+    await expect(readFile(path.join(dir, 'report.html'))).rejects.toThrow();
+    expect(out.seal.files.map((f) => f.path)).not.toContain('report.html');
+    expect((await verifyRun(dir)).ok).toBe(true);
+  });
+
+  it('seals every top-level file the run wrote and names an unknown one added later', async () => {
+    const { seal } = await sign('Dana Whitfield', 'executed');
+    expect(seal.files.map((f) => f.path)).toContain('run-state.json');
+    await flipOneByte(path.join(dir, 'run-state.json'));
+    expect((await verifyRun(dir)).changed.map((c) => c.path)).toEqual(['run-state.json']);
+    await writeFile(path.join(dir, 'run-state.json'), '{"runId":"x"}');
+    await writeFile(path.join(dir, 'notes.txt'), 'added after sign-off');
+    const r = await verifyRun(dir);
+    expect(r).toMatchObject({ ok: false, added: ['notes.txt'] });
+    expect(formatVerifyReport(r)).toContain('added    notes.txt (not part of the run when it was sealed)');
   });
 });

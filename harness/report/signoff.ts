@@ -3,7 +3,10 @@
  * when; re-renders every report so the names appear in them; then seals the
  * folder (seal.ts). Signing appends to `signoffs` and touches nothing else in
  * results.json: a verdict cannot be changed by signing. A run that changed
- * since an earlier seal is refused, so a second signer never blesses edits.
+ * since an earlier seal is refused, so a second signer never blesses edits;
+ * so is a run whose stored verdicts disagree with its checks, one with no
+ * cases or missing cases, and a partial plan unless the signer says so.
+ * A report that cannot be re-rendered is removed rather than sealed stale.
  */
 import { silentLogger, type Logger } from '../logger.ts';
 import { MailflowError } from '../errors.ts';
@@ -12,8 +15,9 @@ import { defaultRenderers, renderRun, type RunRenderer } from './render-all.ts';
 import { createResultsWriter, readResults } from './results-writer.ts';
 import { createSeal, SEAL_FILE, writeSeal, type SealManifest } from './seal.ts';
 import { formatVerifyReport, verifyRun } from './seal-verify.ts';
+import { auditResults } from './results-audit.ts';
 import type { KeyObject } from 'node:crypto';
-import { access } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface SignoffOptions {
@@ -25,6 +29,8 @@ export interface SignoffOptions {
   privateKey?: KeyObject;
   renderers?: readonly RunRenderer[];
   logger?: Logger;
+  /** Accept a partial plan (fewer cases selected than the plan has); recorded in the sign-off. */
+  partial?: boolean;
 }
 
 export interface SignoffOutcome {
@@ -32,6 +38,8 @@ export interface SignoffOutcome {
   seal: SealManifest;
   rendered: string[];
   renderFailures: { renderer: string; error: string }[];
+  /** Outputs of failed renderers, removed so the seal never covers a pre-sign-off report. */
+  removed: string[];
 }
 
 // eslint-disable-next-line no-control-regex -- a name or statement must not carry terminal or XML controls
@@ -51,9 +59,27 @@ function checkRole(role: string): SignoffRole {
   return r as SignoffRole;
 }
 
+/** Refuses results a sign-off cannot vouch for: empty, missing cases, inconsistent, partial without --partial. */
+function checkTrustworthy(results: Results, partialOk: boolean): void {
+  const id = results.run.id;
+  const audit = auditResults(results);
+  if (audit.empty) throw new MailflowError('EUSAGE', `run ${id} holds no case results: there is nothing to sign off (re-run the plan)`);
+  if (audit.coverage.missing.length > 0) {
+    throw new MailflowError('EUSAGE', `run ${id} has no result for selected case(s) ${audit.coverage.missing.join(', ')}: it cannot be signed off (re-run the plan)`);
+  }
+  if (audit.inconsistencies.length > 0) {
+    throw new MailflowError('EUSAGE', `run ${id}: results.json is inconsistent, refusing to sign it:\n${audit.inconsistencies.map((i) => `  ${i}`).join('\n')}`);
+  }
+  const { partial, selected, planned } = audit.coverage;
+  if (partial && !partialOk) {
+    throw new MailflowError('EUSAGE', `run ${id} is a partial plan (${selected} of ${planned} cases): run the whole plan, or sign it as partial with --partial`);
+  }
+}
+
 /** Refuses what the plan's sign-off does not allow. */
-function checkAllowed(results: Results, role: SignoffRole, by: string): void {
+function checkAllowed(results: Results, role: SignoffRole, by: string, partialOk: boolean): void {
   if (!results.run.complete) throw new MailflowError('EUSAGE', `run ${results.run.id} did not finish: an incomplete run cannot be signed off (re-run the plan)`);
+  checkTrustworthy(results, partialOk);
   const existing = results.signoffs ?? [];
   const same = existing.find((s) => s.role === role);
   if (same) throw new MailflowError('EUSAGE', `run ${results.run.id} is already signed as ${role} by ${same.by} (${same.at})`);
@@ -78,12 +104,34 @@ export async function signOff(dir: string, opts: SignoffOptions): Promise<Signof
     }
   }
   const results = await readResults(dir);
-  checkAllowed(results, role, by);
-  const signoff: Signoff = { role, by, at: (opts.now ?? new Date()).toISOString(), ...(statement === undefined ? {} : { statement }) };
+  checkAllowed(results, role, by, opts.partial === true);
+  const partial = auditResults(results).coverage.partial;
+  const signoff: Signoff = {
+    role, by, at: (opts.now ?? new Date()).toISOString(), ...(statement === undefined ? {} : { statement }), ...(partial ? { partial: true } : {}),
+  };
   const signed: Results = { ...results, signoffs: [...(results.signoffs ?? []), signoff] };
   await createResultsWriter(dir).update(signed);
-  const out = await renderRun(dir, signed, opts.logger ?? silentLogger, { renderers: opts.renderers ?? defaultRenderers });
+  const renderers = opts.renderers ?? defaultRenderers;
+  const out = await renderRun(dir, signed, opts.logger ?? silentLogger, { renderers });
+  const removed = await removeStale(dir, renderers, out.failed.map((f) => f.renderer));
   const seal = await createSeal(dir, results.run.id, { ...(opts.now ? { now: opts.now } : {}), ...(opts.privateKey ? { privateKey: opts.privateKey } : {}) });
   await writeSeal(dir, seal);
-  return { signoff, seal, rendered: out.written, renderFailures: out.failed };
+  return { signoff, seal, rendered: out.written, renderFailures: out.failed, removed };
+}
+
+/**
+ * Deletes what the failed renderers wrote before: it predates this sign-off
+ * (no names, maybe other verdicts) and must not be sealed as if current.
+ */
+async function removeStale(dir: string, renderers: readonly RunRenderer[], failed: readonly string[]): Promise<string[]> {
+  const stale = renderers.filter((r) => failed.includes(r.name)).flatMap((r) => r.outputs ?? []);
+  const removed: string[] = [];
+  for (const f of stale) {
+    const file = path.join(dir, f);
+    if (await exists(file)) {
+      await rm(file, { force: true });
+      removed.push(f);
+    }
+  }
+  return removed;
 }

@@ -7,9 +7,17 @@
  * Nothing here escapes: the renderer does, for its own medium. What this layer
  * does bound is size, because evidence is hostile and may be huge.
  */
-import type { CaseResult, CheckResult, Evidence, ProbeSummary, Results, RunInfo, Verdict } from './model.ts';
+import type { CaseResult, CheckResult, ProbeSummary, Results, RunInfo, Verdict } from './model.ts';
 import { VERDICTS } from './model.ts';
-import { stripXmlIllegal, truncate } from './sanitize.ts';
+import { cleanText, truncate } from './sanitize.ts';
+import { acceptance } from './acceptance.ts';
+import { trustedResults, type ResultsAudit } from './results-audit.ts';
+import { attestationViews, evidenceView, type AttestationView, type EvidenceView } from './evidence-view.ts';
+import { environmentName, formatDuration, formatTime, gatewayName } from './view-format.ts';
+
+export { blockingCases } from './acceptance.ts';
+export { formatDuration, formatTime, prettyJson } from './view-format.ts';
+export type { AttestationView, EvidenceView } from './evidence-view.ts';
 
 export interface VerdictView {
   code: Verdict;
@@ -17,17 +25,6 @@ export interface VerdictView {
   /** CSS class from a fixed table, never derived from data. */
   css: string;
 }
-
-export interface EvidenceView {
-  kind: Evidence['kind'];
-  kindLabel: string;
-  label: string;
-  /** Short context: a DNS query, an API request, who attested and when. */
-  meta: string;
-  /** Pre-formatted body (header lines, transcript, pretty JSON...). */
-  body: string;
-}
-
 export interface CheckView {
   name: string;
   domain: string;
@@ -39,6 +36,8 @@ export interface CheckView {
   duration: string;
   evidence: EvidenceView[];
   evidenceCount: number;
+  /** Shown unfolded in the check row: who confirmed, when, and what they noted. */
+  attestations: AttestationView[];
 }
 
 export interface CaseView {
@@ -57,14 +56,20 @@ export interface CaseView {
   correctiveActions: string[];
   /** Corrective actions are shown for a FAIL (the plan attaches them to FAIL results). */
   showCorrective: boolean;
+  /** The corrective-action cell when the list is not shown: "None needed." or why nothing is decided. */
+  correctiveNote: string;
   comments: string[];
+  /** Set when the recorded verdict disagrees with the checks (results-audit.ts). */
+  inconsistency: string;
 }
 
 export interface RunView {
   id: string;
   target: string;
+  /** As the customer names it: "Microsoft 365". */
   environment: string;
   customer: string;
+  /** "Mimecast, region EU". */
   gateway: string;
   domains: string;
   faults: string;
@@ -85,8 +90,16 @@ export interface SummaryView {
   total: number;
   /** Mandatory cases that stop acceptance (FAIL, ERROR or NOT_RUN). */
   blocking: { id: string; anchor: string; title: string; verdict: VerdictView }[];
+  /** Mandatory cases whose verdict is FAIL. */
+  mandatoryFailed: number;
   accepted: boolean;
   outcome: string;
+  /** "Partial plan: 5 of 17 cases", or empty. */
+  partial: string;
+  /** Empty run, missing cases: why the plan is not covered (the partial line aside). */
+  coverage: string[];
+  /** Disagreements between recorded and recomputed verdicts or counts. */
+  inconsistencies: string[];
 }
 
 export interface ProbeView {
@@ -127,78 +140,13 @@ export function verdictView(v: Verdict): VerdictView {
   return VERDICT_VIEW[v];
 }
 
-const BLOCKING: readonly Verdict[] = ['FAIL', 'ERROR', 'NOT_RUN'];
-
-/**
- * Mandatory cases that keep the run from being accepted. ATTESTED and
- * NOT_APPLICABLE do not block: both are a stated, reviewable outcome.
- */
-export function blockingCases(results: Results): CaseResult[] {
-  return results.cases.filter((c) => c.mandatory && BLOCKING.includes(c.verdict));
-}
-
-/** "1.9 s", "2 min 05 s"; empty for an unknown duration. */
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-}
-
-/** ISO time as "2025-03-04 09:15:02 UTC"; unparseable input is shown as given. */
-export function formatTime(iso: string | undefined): string {
-  if (iso === undefined || iso === '') return '';
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : new Date(t).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-}
-
-/** JSON for people: indented; bigint as text; never throws. */
-export function prettyJson(data: unknown): string {
-  try {
-    return JSON.stringify(data, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) ?? String(data);
-  } catch {
-    return String(data);
-  }
-}
-
-const KIND_LABEL: Record<Evidence['kind'], string> = {
-  header: 'Headers', transcript: 'SMTP transcript', dns: 'DNS', verifier: 'Verifier result',
-  api: 'Gateway API', file: 'File', text: 'Note', attestation: 'Attestation',
-};
-
-function evidenceParts(e: Evidence): { meta: string; body: string } {
-  switch (e.kind) {
-    case 'header':
-    case 'transcript':
-      return { meta: '', body: e.lines.join('\n') };
-    case 'dns':
-      return { meta: `${e.query} ${e.type}`, body: e.answers.length > 0 ? e.answers.join('\n') : '(no answer)' };
-    case 'verifier':
-      return { meta: '', body: prettyJson(e.data) };
-    case 'api':
-      return { meta: e.request, body: prettyJson(e.response) };
-    case 'file':
-      return { meta: '', body: e.path };
-    case 'text':
-      return { meta: '', body: e.text };
-    case 'attestation':
-      return { meta: `${e.by}, ${e.date}`, body: e.note };
-  }
-}
-
-function evidenceView(e: Evidence, max: number): EvidenceView {
-  const { meta, body } = evidenceParts(e);
-  return { kind: e.kind, kindLabel: KIND_LABEL[e.kind], label: truncate(e.label, 500), meta: truncate(meta, 2000), body: truncate(body, max) };
-}
-
 function checkView(c: CheckResult, max: number): CheckView {
   const evidence = c.evidence.map((e) => evidenceView(e, max));
   return {
     name: c.name, domain: c.domain ?? '', format: c.format ?? '',
     scope: [c.domain, c.format].filter((x) => x !== undefined && x !== '').join(' · '),
     verdict: verdictView(c.verdict), detail: truncate(c.detail, 4000), duration: formatDuration(c.durationMs),
-    evidence, evidenceCount: evidence.length,
+    evidence, evidenceCount: evidence.length, attestations: attestationViews(c.evidence),
   };
 }
 
@@ -207,13 +155,31 @@ export function caseAnchor(id: string): string {
   return `case-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
-function caseView(c: CaseResult, max: number): CaseView {
+/** The corrective-action cell for anything but a FAIL with listed actions. */
+function correctiveNote(v: Verdict, listed: number): string {
+  switch (v) {
+    case 'PASS':
+    case 'ATTESTED':
+    case 'NOT_APPLICABLE':
+      return 'None needed.';
+    case 'FAIL':
+      return listed > 0 ? '' : 'The plan lists no corrective action for this case: see the check details below.';
+    case 'ERROR':
+      return 'Not decided: the result is Error (the harness could not run a check). See the check details below, fix the cause and re-run.';
+    case 'NOT_RUN':
+      return 'Not decided: the result is Not run (a precondition is missing). See the check details below for what is missing.';
+  }
+}
+
+function caseView(c: CaseResult, max: number, audit: ResultsAudit): CaseView {
   return {
     id: c.id, anchor: caseAnchor(c.id), title: c.title, mandatory: c.mandatory, kind: c.mandatory ? 'Mandatory' : 'Optional',
     section: c.section, description: c.description, actions: c.actions, expected: c.expected,
     verdict: verdictView(c.verdict), checks: c.checks.map((k) => checkView(k, max)),
     correctiveActions: c.correctiveActions, showCorrective: c.verdict === 'FAIL' && c.correctiveActions.length > 0,
+    correctiveNote: correctiveNote(c.verdict, c.correctiveActions.length),
     comments: c.comments,
+    inconsistency: audit.inconsistencies.find((s) => audit.inconsistentCases.includes(c.id) && s.startsWith(`${c.id}: `)) ?? '',
   };
 }
 
@@ -221,8 +187,8 @@ function runView(r: RunInfo): RunView {
   const start = Date.parse(r.startedAt);
   const end = r.finishedAt === undefined ? Number.NaN : Date.parse(r.finishedAt);
   return {
-    id: r.id, target: r.target, environment: r.environment, customer: r.customer,
-    gateway: `${r.gateway.vendor}, region ${r.gateway.region}`, domains: r.domains.join(', '),
+    id: r.id, target: r.target, environment: environmentName(r.environment), customer: r.customer,
+    gateway: gatewayName(r.gateway), domains: r.domains.join(', '),
     faults: r.labFaults.join(', '), hasFaults: r.labFaults.length > 0, warnings: r.warnings,
     startedAt: formatTime(r.startedAt), finishedAt: formatTime(r.finishedAt), duration: formatDuration(end - start),
     executedBy: r.executedBy ?? '', overseenBy: r.overseenBy ?? '', harnessVersion: r.harnessVersion,
@@ -230,18 +196,14 @@ function runView(r: RunInfo): RunView {
   };
 }
 
-function summaryView(results: Results): SummaryView {
-  const blocking = blockingCases(results).map((c) => ({ id: c.id, anchor: caseAnchor(c.id), title: c.title, verdict: verdictView(c.verdict) }));
-  const accepted = results.run.complete && blocking.length === 0;
-  const outcome = accepted
-    ? 'Every mandatory case passed, was attested or does not apply.'
-    : blocking.length > 0
-      ? `${blocking.length} mandatory case${blocking.length === 1 ? '' : 's'} did not pass.`
-      : 'The run is incomplete, so it cannot be accepted.';
+function summaryView(results: Results, audit: ResultsAudit): SummaryView {
+  const a = acceptance(results, audit);
   return {
     items: VERDICTS.map((v) => ({ verdict: verdictView(v), count: results.summary[v] })),
     total: VERDICTS.reduce((n, v) => n + results.summary[v], 0),
-    blocking, accepted, outcome,
+    blocking: a.blocking.map((c) => ({ id: c.id, anchor: caseAnchor(c.id), title: c.title, verdict: verdictView(c.verdict) })),
+    mandatoryFailed: a.mandatoryFailed, accepted: a.accepted, outcome: a.outcome, partial: a.partialLine,
+    coverage: a.coverage.filter((s) => !s.startsWith('Partial plan')), inconsistencies: audit.inconsistencies,
   };
 }
 
@@ -249,26 +211,31 @@ function probeView(p: ProbeSummary): ProbeView {
   return { id: p.id, domain: p.domain, format: p.format, messageId: p.messageId, status: p.status, attempts: p.attempts, latency: formatDuration(p.latencyMs) };
 }
 
-/** Everything a human-facing report shows, derived from the results model only. */
-export function buildReportView(results: Results, opts: ViewOptions = {}): ReportView {
+/**
+ * Everything a human-facing report shows, derived from the results model only.
+ * Verdicts and counts are recomputed (results-audit.ts), never copied.
+ */
+export function buildReportView(stored: Results, opts: ViewOptions = {}): ReportView {
   const max = opts.maxEvidenceChars ?? 64 * 1024;
+  const { results, audit } = trustedResults(stored);
   return cleanStrings({
     title: `Outbound acceptance test report: ${results.run.customer}`,
     run: runView(results.run),
-    summary: summaryView(results),
-    cases: results.cases.map((c) => caseView(c, max)),
+    summary: summaryView(results, audit),
+    cases: results.cases.map((c) => caseView(c, max, audit)),
     probes: results.probes.map(probeView),
     hasProbes: results.probes.length > 0,
   });
 }
 
 /**
- * Removes, from every string of the view, characters no HTML or XML output
- * may carry (NUL, ESC, lone surrogates...): HTML turns NUL into U+FFFD at
- * best, and the Word report (XML inside) would be rejected outright.
+ * Cleans every string of a view (sanitize.ts cleanText): characters no HTML
+ * or XML output may carry (NUL, ESC, lone surrogates...) are removed, since
+ * the Word report (XML inside) would be rejected outright; bidi controls are
+ * made visible, so hostile text cannot reorder what a reader sees.
  */
-function cleanStrings<T>(value: T): T {
-  if (typeof value === 'string') return stripXmlIllegal(value) as T;
+export function cleanStrings<T>(value: T): T {
+  if (typeof value === 'string') return cleanText(value) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => cleanStrings(v)) as T;
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanStrings(v)])) as T;
