@@ -1,8 +1,6 @@
 import { defineCase } from '../harness/plan/define-case.ts';
-import { attestationOutcome, logEvidence, logLookup, logUnavailable } from '../harness/plan/gateway-evidence.ts';
-import { deliveryTo } from '../harness/plan/log-corroboration.ts';
-import { describeTls, gatewayHops, hopEvidence } from '../harness/plan/probe-evidence.ts';
-import type { Evidence } from '../harness/report/model.ts';
+import { attestationOutcome } from '../harness/plan/gateway-evidence.ts';
+import { judgeSecureDelivery } from '../harness/plan/log-corroboration.ts';
 
 defineCase({
   meta: {
@@ -19,29 +17,5 @@ defineCase({
     correctiveActions: ['Create or fix the secure delivery policy (opportunistic TLS at least) for outbound mail from the sending domain.'],
     comments: ['The recipient provider of the run must offer STARTTLS, or this proof cannot be made.'],
   },
-  perDomain({ plan, domain }) {
-    const delivered = plan.probes.filter((p) => p.domain === domain && p.delivery.status === 'delivered' && p.delivery.raw);
-    if (delivered.length === 0) return attestationOutcome(plan, 'MAN03', domain, 'no outbound delivery of this run can show the policy');
-    const problems: string[] = [];
-    const notes: string[] = [];
-    const evidence: Evidence[] = [];
-    for (const p of delivered) {
-      const hop = gatewayHops(plan, p.delivery.raw ?? '').fromGateway;
-      evidence.push(hopEvidence(`${p.format} probe: gateway → recipient`, [hop]));
-      if (hop?.tls !== 'yes') problems.push(`${p.format} probe: the recipient's hop ${hop ? `records ${hop.tls === 'no' ? 'no TLS' : 'no TLS notation'}` : 'is missing'}`);
-      const lookup = logLookup(plan, p.messageId);
-      const unavailable = logUnavailable(plan, lookup);
-      if (unavailable !== undefined) {
-        notes.push(unavailable);
-        continue;
-      }
-      evidence.push(...logEvidence(lookup));
-      const d = deliveryTo(lookup?.entries ?? [], p.to);
-      if (d?.tls !== 'yes') problems.push(`${p.format} probe: the message log records the delivery as "${d?.encryptionInfo ?? 'absent'}"${hop?.tls === 'yes' ? ' while the headers show TLS (the sources disagree)' : ''}`);
-    }
-    if (problems.length > 0) return { verdict: 'FAIL', detail: problems.join('; '), evidence };
-    const first = gatewayHops(plan, delivered[0]?.delivery.raw ?? '').fromGateway;
-    const logNote = notes.length ? `; message log not consulted: ${[...new Set(notes)].join('; ')}` : ' and in the message log';
-    return { verdict: 'PASS', detail: `all ${delivered.length} outbound deliveries used TLS (${first ? describeTls(first) : '?'}) in the headers${logNote}: the secure delivery policy is in force`, evidence };
-  },
+  perDomain: ({ plan, domain }) => judgeSecureDelivery(plan, domain) ?? attestationOutcome(plan, 'MAN03', domain, 'no outbound delivery of this run can show the policy'),
 });

@@ -1,6 +1,6 @@
 import { defineCase } from '../harness/plan/define-case.ts';
 import { judgeTlsHop } from '../harness/plan/judge-tls.ts';
-import { corroborate } from '../harness/plan/log-corroboration.ts';
+import { corroborate, receiptTls } from '../harness/plan/log-corroboration.ts';
 
 defineCase({
   meta: {
@@ -20,9 +20,6 @@ defineCase({
     ],
     comments: [],
   },
-  perDomain: ({ plan, probe }) => corroborate(plan, probe, judgeTlsHop(plan, probe, 'toGateway'), (entries) => {
-    // The log's receipt of the probe (customer MTA → gateway) must show TLS too.
-    const r = entries[0]?.receipt;
-    return { agrees: r?.tls === 'yes', detail: `receipt from ${r?.remoteIp ?? '?'} recorded as "${r?.encryptionInfo ?? 'no encryption info'}"` };
-  }),
+  // The log's receipt of the probe (customer MTA → gateway) must show TLS too, read from the probe's own outbound entry.
+  perDomain: ({ plan, probe }) => corroborate(plan, probe, judgeTlsHop(plan, probe, 'toGateway'), receiptTls),
 });

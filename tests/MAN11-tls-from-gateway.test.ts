@@ -1,6 +1,6 @@
 import { defineCase } from '../harness/plan/define-case.ts';
 import { judgeTlsHop } from '../harness/plan/judge-tls.ts';
-import { corroborate, deliveryTo } from '../harness/plan/log-corroboration.ts';
+import { corroborate, deliveryTls } from '../harness/plan/log-corroboration.ts';
 
 defineCase({
   meta: {
@@ -20,9 +20,6 @@ defineCase({
     ],
     comments: ['The recipient must be at a provider that offers TLS, or this case cannot pass.'],
   },
-  perDomain: ({ plan, probe }) => corroborate(plan, probe, judgeTlsHop(plan, probe, 'fromGateway'), (entries, p) => {
-    // The log's delivery to the recipient's server must show TLS too.
-    const d = deliveryTo(entries, p.to);
-    return { agrees: d?.tls === 'yes', detail: d ? `delivery to ${d.remoteHost ?? d.remoteIp ?? '?'} recorded as "${d.encryptionInfo ?? 'no encryption info'}"` : `no delivery to ${p.to} in the log` };
-  }),
+  // The log's delivery to the recipient's server must show TLS too.
+  perDomain: ({ plan, probe }) => corroborate(plan, probe, judgeTlsHop(plan, probe, 'fromGateway'), deliveryTls),
 });

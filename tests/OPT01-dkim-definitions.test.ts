@@ -2,7 +2,44 @@ import { MIN_DKIM_BITS, parseDkimRecord, publicKeyBits, sameDkimKey } from '../h
 import { createResolver } from '../harness/dns/resolver.ts';
 import { defineCase } from '../harness/plan/define-case.ts';
 import { isCheck, requireSection } from '../harness/plan/gateway-evidence.ts';
+import type { DkimDefinition } from '../harness/gateway/snapshot.ts';
 import type { Evidence } from '../harness/report/model.ts';
+
+type Resolver = ReturnType<typeof createResolver>;
+
+/** The name verifiers query (RFC 6376 §3.6.2.1); `dnsAddress` may be that full name or just its host part. */
+function dnsAddressDiffers(dnsAddress: string | undefined, name: string, domain: string): boolean {
+  if (dnsAddress === undefined) return false;
+  const a = dnsAddress.trim().toLowerCase().replace(/\.$/, '');
+  return a !== name && `${a}.${domain.toLowerCase()}` !== name;
+}
+
+/** One definition's key in DNS: at selector._domainkey.domain, the definition's key, its stated length, long enough. */
+async function checkDefinitionKey(resolver: Resolver, d: DkimDefinition, domain: string): Promise<{ problems: string[]; good?: string; dnsError?: string; evidence: Evidence }> {
+  const name = `${d.selector}._domainkey.${domain.toLowerCase()}`;
+  const problems: string[] = [];
+  if (dnsAddressDiffers(d.dnsAddress, name, domain)) problems.push(`the definition says to publish at ${d.dnsAddress ?? ''}, but verifiers look up ${name} (selector ${d.selector})`);
+  let txt: string[] = [];
+  try {
+    txt = ((await resolver(name, 'TXT')) as string[][]).map((r) => r.join(''));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const evidence: Evidence = { kind: 'dns', label: `DKIM key of selector ${d.selector}`, query: name, type: 'TXT', answers: [] };
+    if (code !== 'ENOTFOUND' && code !== 'ENODATA') return { problems, dnsError: `TXT ${name}: ${code ?? (e as Error).message}`, evidence };
+    problems.push(`no DKIM key published at ${name}`);
+  }
+  const evidence: Evidence = { kind: 'dns', label: `DKIM key of selector ${d.selector}`, query: name, type: 'TXT', answers: txt };
+  const record = txt.map(parseDkimRecord).find((r) => r.publicKey !== '');
+  if (!record) {
+    if (txt.length) problems.push(`no usable DKIM key (p=) at ${name}`);
+    return { problems, evidence };
+  }
+  const bits = publicKeyBits(record.publicKey);
+  if (!sameDkimKey(record.publicKey, d.publicKey)) problems.push(`the key at ${name} is not the definition's public key`);
+  else if (bits === undefined || bits < MIN_DKIM_BITS) problems.push(`the key at ${name} is ${bits ?? 'an unreadable number of'} bits (at least ${MIN_DKIM_BITS})`);
+  else if (d.keyLength !== undefined && d.keyLength !== bits) problems.push(`the definition states ${d.keyLength}-bit keys, but the key at ${name} is ${bits} bits`);
+  return { problems, good: `${d.selector} (${bits ?? '?'} bits)`, evidence };
+}
 
 defineCase({
   meta: {
@@ -37,26 +74,17 @@ defineCase({
     const resolver = createResolver(plan.config.dns.servers);
     const problems: string[] = [];
     const good: string[] = [];
+    const dnsErrors: string[] = [];
     for (const d of used) {
-      const name = d.dnsAddress ?? `${d.selector}._domainkey.${domain}`;
-      let txt: string[] = [];
-      try {
-        txt = ((await resolver(name, 'TXT')) as string[][]).map((r) => r.join(''));
-      } catch (e) {
-        problems.push(`TXT ${name}: ${(e as { code?: string }).code ?? (e as Error).message}`);
-      }
-      evidence.push({ kind: 'dns', label: `DKIM key of selector ${d.selector}`, query: name, type: 'TXT', answers: txt });
-      const record = txt.map(parseDkimRecord).find((r) => r.publicKey !== '');
-      if (!record) {
-        if (txt.length || !problems.length) problems.push(`no DKIM key published at ${name}`);
-        continue;
-      }
-      const bits = publicKeyBits(record.publicKey);
-      if (!sameDkimKey(record.publicKey, d.publicKey)) problems.push(`the key at ${name} is not the definition's public key`);
-      else if (bits === undefined || bits < MIN_DKIM_BITS) problems.push(`the key at ${name} is ${bits ?? 'an unreadable number of'} bits (at least ${MIN_DKIM_BITS})`);
-      else good.push(`${d.selector} (${bits} bits)`);
+      const r = await checkDefinitionKey(resolver, d, domain);
+      evidence.push(r.evidence);
+      problems.push(...r.problems);
+      if (r.dnsError) dnsErrors.push(r.dnsError);
+      if (r.problems.length === 0 && r.good) good.push(r.good);
     }
-    if (problems.length) return { verdict: 'FAIL', detail: problems.join('; '), evidence };
+    if (problems.length) return { verdict: 'FAIL', detail: [...problems, ...dnsErrors].join('; '), evidence };
+    // DNS did not answer: we could not tell.
+    if (dnsErrors.length) return { verdict: 'ERROR', detail: `the DKIM key could not be looked up: ${dnsErrors.join('; ')}`, evidence };
     return { verdict: 'PASS', detail: `signing definition, enabled policy and matching DNS key for ${domain}: ${good.join(', ')}`, evidence };
   },
 });

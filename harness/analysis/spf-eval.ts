@@ -23,8 +23,10 @@ export interface SpfTerm {
   /** Running count of DNS-querying terms, over the whole tree, when this term was reached. */
   lookup?: number;
   voidLookup?: boolean;
-  /** True when the client address matched this term. */
+  /** True when check_host reached this term and the client address matched it. */
   matched?: boolean;
+  /** True when check_host never reached this term (an earlier term decided, or it sits under a term that was not reached). */
+  notEvaluated?: boolean;
   note?: string;
 }
 
@@ -35,6 +37,8 @@ export interface SpfNode {
   record?: string;
   /** How many SPF records the domain publishes (more than one is a permerror, §4.5). */
   recordCount: number;
+  /** The TXT query itself was void: NXDOMAIN or no answers at all (RFC 7208 §4.6.4), not merely no SPF among the TXT. */
+  voidAnswer?: boolean;
   terms: SpfTerm[];
   children: SpfNode[];
   result: SpfResult;
@@ -58,7 +62,10 @@ export interface SpfOptions {
   resolver: Resolver;
   /** The client address to evaluate; without it nothing matches but every count is made. */
   ip?: string;
-  /** MAIL FROM (for %{s}, %{l}, %{o}); default postmaster@domain. */
+  /**
+   * <sender>: the MAIL FROM (for %{s}, %{l}, %{o}); default postmaster@<the evaluated domain>.
+   * RFC 7208 §4: it stays the same through every include and redirect; only <domain> changes.
+   */
   sender?: string;
   helo?: string;
 }
@@ -116,7 +123,10 @@ const QUALIFIER_RESULT: Record<string, SpfResult> = { '+': 'pass', '-': 'fail', 
 /** Evaluates `domain`'s SPF for opts.ip, walking the whole tree. */
 export async function evaluateSpf(domain: string, opts: SpfOptions): Promise<SpfEvaluation> {
   const state: WalkState = { opts, lookups: 0, effectiveLookups: 0, voidLookups: 0, effectiveVoids: 0, limitHit: false, problems: [] };
-  const tree = await walk(state, domain.toLowerCase(), 'root', 0, true);
+  const root = domain.toLowerCase();
+  // §4.3/§4.4: <sender> is fixed for the whole evaluation (HELO identity: postmaster@helo, §2.3).
+  state.opts = { ...opts, sender: opts.sender ?? `postmaster@${root}` };
+  const tree = await walk(state, root, 'root', 0, true);
   let result = tree.result;
   if (state.limitHit) result = 'permerror';
   if (state.lookups > SPF_LOOKUP_LIMIT) state.problems.push(`the whole tree needs ${state.lookups} DNS lookups; RFC 7208 §4.6.4 allows ${SPF_LOOKUP_LIMIT}`);
@@ -136,32 +146,35 @@ async function walk(state: WalkState, domain: string, via: SpfNode['via'], depth
     return node;
   }
   node.recordCount = found.records.length;
+  if (found.void) node.voidAnswer = true;
   if (found.records.length === 0) return note(state, node, 'none', `${domain} publishes no SPF record`);
   if (found.records.length > 1) return note(state, node, 'permerror', `${domain} publishes ${found.records.length} SPF records (RFC 7208 §4.5: permerror)`);
   const text = found.records[0] ?? '';
   node.record = text;
   const record = parseSpf(text);
-  if (record.errors.length > 0) return note(state, node, 'permerror', `${domain}: ${record.errors.join('; ')}`);
+  // §4.6: any syntax error (bad CIDR length, unknown mechanism...) makes the record a permerror; it is not evaluated.
+  if (record.errors.length > 0) return note(state, node, 'permerror', `${domain}: syntax error: ${record.errors.join('; ')}`);
   let decided: SpfResult | undefined;
   const ctx: MacroContext = { sender: state.opts.sender ?? `postmaster@${domain}`, domain, ...(state.opts.ip ? { ip: state.opts.ip } : {}), ...(state.opts.helo ? { helo: state.opts.helo } : {}) };
   for (const mech of record.mechanisms) {
     const live = effective && decided === undefined;
-    const term: SpfTerm = { raw: mech.raw };
+    const term: SpfTerm = { raw: mech.raw, ...(live ? {} : { notEvaluated: true }) };
     node.terms.push(term);
     const outcome = await evalMechanism(state, node, mech, term, ctx, depth, live);
+    if (!live) delete term.matched;
     if (live && outcome !== undefined) decided = outcome;
   }
   if (record.redirect !== undefined && !record.mechanisms.some((m) => m.name === 'all')) {
     // §6.1: redirect applies only when nothing matched and there is no "all".
-    const term: SpfTerm = { raw: `redirect=${record.redirect}` };
-    node.terms.push(term);
     const live = effective && decided === undefined;
+    const term: SpfTerm = { raw: `redirect=${record.redirect}`, ...(live ? {} : { notEvaluated: true }) };
+    node.terms.push(term);
     const target = expandMacros(record.redirect, ctx);
     if (target === undefined) return note(state, node, 'permerror', `malformed macro in redirect=${record.redirect}`);
     if (countLookup(state, term, live) && depth < MAX_DEPTH) {
       const child = await walk(state, target.toLowerCase(), 'redirect', depth + 1, live);
       node.children.push(child);
-      if (child.recordCount === 0) countVoid(state, term, live);
+      if (child.voidAnswer) countVoid(state, term, live);
       // §6.1: a redirect to a domain with no record is a permerror.
       if (live) decided = child.result === 'none' ? 'permerror' : child.result;
     }
@@ -204,7 +217,8 @@ async function evalMechanism(state: WalkState, node: SpfNode, mech: SpfMechanism
       if (depth >= MAX_DEPTH) return note(state, node, 'permerror', `include depth over ${MAX_DEPTH} at ${mech.raw}`).result;
       const child = await walk(state, name, 'include', depth + 1, live);
       node.children.push(child);
-      if (child.recordCount === 0) countVoid(state, term, live);
+      // §4.6.4: void only when the query itself had no answer; TXT without SPF is "none" (a permerror below), not void.
+      if (child.voidAnswer) countVoid(state, term, live);
       // §5.2: pass matches; fail/softfail/neutral do not; errors propagate; none is a permerror.
       if (child.result === 'pass') {
         term.matched = true;
@@ -264,7 +278,7 @@ export function renderSpfTree(evaluation: SpfEvaluation): string[] {
     lines.push(`${indent}${node.domain} (${node.via}): ${node.record ?? `no single SPF record (${node.recordCount} found)`} → ${node.result}`);
     let child = 0;
     for (const t of node.terms) {
-      const marks = [t.lookup !== undefined ? `lookup ${t.lookup}` : '', t.voidLookup ? 'void' : '', t.matched ? 'matches' : '', t.note ?? ''].filter(Boolean).join(', ');
+      const marks = [t.lookup !== undefined ? `lookup ${t.lookup}` : '', t.voidLookup ? 'void' : '', t.matched ? 'matches' : '', t.notEvaluated ? 'not evaluated' : '', t.note ?? ''].filter(Boolean).join(', ');
       lines.push(`${indent}  ${t.raw}${marks ? `  [${marks}]` : ''}`);
       if (/^[+\-~?]?(include:|redirect=)/i.test(t.raw)) {
         const c = node.children[child++];

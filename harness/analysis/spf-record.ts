@@ -32,13 +32,27 @@ export function isSpfRecord(text: string): boolean {
   return /^v=spf1(\s|$)/i.test(text.trim());
 }
 
-function splitCidr(value: string): { value: string; cidr4?: number; cidr6?: number } {
-  const m = /^(.*?)(?:\/(\d{1,2}))?(?:\/\/(\d{1,3}))?$/.exec(value);
+/**
+ * Splits a/mx "domain/cidr4//cidr6" (RFC 7208 §5.6 dual-cidr-length). A prefix
+ * that is not a number in range (ip4 0-32, ip6 0-128, no leading zero) is a
+ * syntax error, hence a permerror (§4.6): it must never reach the address math.
+ */
+function splitCidr(value: string, term: string, errors: string[]): { value: string; cidr4?: number; cidr6?: number } {
+  const m = /^(.*?)(?:\/([^/]*))?(?:\/\/([^/]*))?$/.exec(value);
   if (!m) return { value };
   const out: { value: string; cidr4?: number; cidr6?: number } = { value: m[1] ?? '' };
-  if (m[2] !== undefined) out.cidr4 = Number(m[2]);
-  if (m[3] !== undefined) out.cidr6 = Number(m[3]);
+  if (m[2] !== undefined) out.cidr4 = prefixLength(m[2], 32, term, errors);
+  if (m[3] !== undefined) out.cidr6 = prefixLength(m[3], 128, term, errors);
   return out;
+}
+
+/** A CIDR prefix length (§5.6: ip4-cidr-length "0" / 1-9 / 1-2 digits up to 32; ip6 up to 128). */
+function prefixLength(text: string, max: number, term: string, errors: string[]): number {
+  if (!/^(0|[1-9]\d{0,2})$/.test(text) || Number(text) > max) {
+    errors.push(`"${term}": /${text} is not a prefix length from 0 to ${max}`);
+    return max;
+  }
+  return Number(text);
 }
 
 function parseMechanism(term: string, errors: string[]): SpfMechanism | undefined {
@@ -53,14 +67,15 @@ function parseMechanism(term: string, errors: string[]): SpfMechanism | undefine
   const arg = m[2] ?? m[3] ?? '';
   const mech: SpfMechanism = { qualifier, name: name as SpfMechanismName, value: '', raw: term };
   if (name === 'ip4' || name === 'ip6') {
-    const [addr = '', prefix] = arg.split('/');
+    const slash = arg.indexOf('/');
+    const addr = slash < 0 ? arg : arg.slice(0, slash);
     if (isIP(addr) !== (name === 'ip4' ? 4 : 6)) errors.push(`"${term}": not an ${name} address`);
     mech.value = addr;
-    if (prefix !== undefined) mech[name === 'ip4' ? 'cidr4' : 'cidr6'] = Number(prefix);
+    if (slash >= 0) mech[name === 'ip4' ? 'cidr4' : 'cidr6'] = prefixLength(arg.slice(slash + 1), name === 'ip4' ? 32 : 128, term, errors);
     return mech;
   }
   if ((name === 'include' || name === 'exists') && m[2] === undefined) errors.push(`"${term}": ${name} needs a domain`);
-  if (name === 'a' || name === 'mx') Object.assign(mech, splitCidr(m[2] ?? (m[3] ?? '')));
+  if (name === 'a' || name === 'mx') Object.assign(mech, splitCidr(m[2] ?? (m[3] ?? ''), term, errors));
   else mech.value = m[2] ?? '';
   if (mech.value.startsWith('/')) mech.value = '';
   return mech;
@@ -169,9 +184,13 @@ export function ipInNetwork(ip: string, network: string, prefix?: number): boole
   const family = isIP(network);
   const ipFamily = isIP(ip.replace(/^::ffff:(?=\d+\.)/, ''));
   if (family === 0 || family !== ipFamily) return false;
+  const max = family === 4 ? 32 : 128;
+  const bits = prefix ?? max;
+  // A prefix out of range never matches (the parser reports it as a syntax error); BlockList would throw.
+  if (!Number.isInteger(bits) || bits < 0 || bits > max) return false;
   const list = new BlockList();
   const type = family === 4 ? 'ipv4' : 'ipv6';
-  list.addSubnet(network, prefix ?? (family === 4 ? 32 : 128), type);
+  list.addSubnet(network, bits, type);
   return list.check(ip.replace(/^::ffff:(?=\d+\.)/, ''), type);
 }
 

@@ -42,6 +42,9 @@ function oauthAuth(api: GatewayApi, auth: OAuth, deps: AuthDeps): ApiAuth {
   const tokenUrl = auth.tokenUrl ?? `${api.baseUrl.replace(/\/$/, '')}/oauth/token`;
   let cached: { token: string; refreshAt: number } | undefined;
   let pending: Promise<string> | undefined;
+  // A definite refusal of the client credentials (RFC 6749 §5.2 invalid_client) holds for the whole run:
+  // asking again for every call would only hammer the token endpoint (and may lock the client).
+  let refused: MailflowError | undefined;
   const fetchToken = async (): Promise<string> => {
     const secret = deps.secrets.reveal(auth.clientSecret);
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: auth.clientId, client_secret: secret }).toString();
@@ -57,7 +60,9 @@ function oauthAuth(api: GatewayApi, auth: OAuth, deps: AuthDeps): ApiAuth {
       const which = res.status === 401 || json.error === 'invalid_client'
         ? `gateway.api.auth.clientSecret (${auth.clientSecret}) or gateway.api.auth.clientId (${auth.clientId}) was refused`
         : `the token request failed`;
-      throw new MailflowError('EAUTH', deps.secrets.redact(`gateway API: ${which} by ${tokenUrl} (${why}); check the API 2.0 application's client id and secret`), { path: 'gateway.api.auth.clientSecret', response: why });
+      const error = new MailflowError('EAUTH', deps.secrets.redact(`gateway API: ${which} by ${tokenUrl} (${why}); check the API 2.0 application's client id and secret`), { path: 'gateway.api.auth.clientSecret', response: why });
+      if (res.status === 401 || json.error === 'invalid_client') refused = error;
+      throw error;
     }
     const ttlMs = (json.expires_in ?? 1800) * 1000;
     cached = { token: json.access_token, refreshAt: deps.now() + Math.max(ttlMs - REFRESH_MARGIN_MS, ttlMs / 2) };
@@ -69,6 +74,7 @@ function oauthAuth(api: GatewayApi, auth: OAuth, deps: AuthDeps): ApiAuth {
       cached = undefined;
     },
     async headers() {
+      if (refused) throw refused;
       let token = cached && cached.refreshAt > deps.now() ? cached.token : undefined;
       if (token === undefined) {
         // One token request at a time, even when calls run in parallel.

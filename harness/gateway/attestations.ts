@@ -8,8 +8,16 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { errorMessage, MailflowError } from '../errors.ts';
 
+/**
+ * The cases that read attestations: those no mail and no vendor API can
+ * show when their behaviour cannot be observed (reference §3.7: secure
+ * delivery, auto allow, auto allow creation, stationery). Every other case
+ * has mail or API evidence, and an attestation must never stand in for it.
+ */
+export const ATTESTABLE_CASES = ['MAN03', 'MAN04', 'MAN05', 'OPT02'] as const;
+
 export const attestationSchema = z.object({
-  case: z.string().regex(/^(MAN|OPT)\d{2}$/),
+  case: z.enum(ATTESTABLE_CASES, { message: `only ${ATTESTABLE_CASES.join(', ')} can be attested (the other cases have mail or API evidence)` }),
   domain: z.string().min(1).optional(),
   by: z.string().min(1),
   result: z.enum(['pass', 'fail']),
@@ -22,23 +30,38 @@ export type Attestation = z.output<typeof attestationSchema>;
 
 const fileSchema = z.object({ attestations: z.array(z.unknown()).default([]) });
 
+interface FileContents {
+  attestations: Attestation[];
+  /** Every entry as stored, valid or not: a rewrite keeps what it cannot read. */
+  raw: unknown[];
+  problems: string[];
+  /** The file itself is unreadable (not JSON, wrong shape): it must not be rewritten. */
+  broken: boolean;
+}
+
 /** Reads the file; a missing file is no attestations; malformed entries are skipped and reported. */
 export async function readAttestations(file: string): Promise<{ attestations: Attestation[]; problems: string[] }> {
+  const { attestations, problems } = await readFileContents(file);
+  return { attestations, problems };
+}
+
+async function readFileContents(file: string): Promise<FileContents> {
+  const none = (problems: string[], broken: boolean): FileContents => ({ attestations: [], raw: [], problems, broken });
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { attestations: [], problems: [] };
-    return { attestations: [], problems: [`${file}: ${errorMessage(e)}`] };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return none([], false);
+    return none([`${file}: ${errorMessage(e)}`], true);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { attestations: [], problems: [`${file}: not JSON (${errorMessage(e)})`] };
+    return none([`${file}: not JSON (${errorMessage(e)})`], true);
   }
   const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) return { attestations: [], problems: [`${file}: expected { "attestations": [...] }`] };
+  if (!parsed.success) return none([`${file}: expected { "attestations": [...] }`], true);
   const attestations: Attestation[] = [];
   const problems: string[] = [];
   parsed.data.attestations.forEach((a, i) => {
@@ -46,7 +69,7 @@ export async function readAttestations(file: string): Promise<{ attestations: At
     if (r.success) attestations.push(r.data);
     else problems.push(`${file}: attestations.${i}: ${r.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`);
   });
-  return { attestations, problems };
+  return { attestations, raw: parsed.data.attestations, problems, broken: false };
 }
 
 export interface NewAttestation {
@@ -59,7 +82,7 @@ export interface NewAttestation {
   now?: Date;
 }
 
-/** Appends an attestation (atomic rename) and returns it. */
+/** Appends an attestation (atomic rename) and returns it; entries it cannot read are kept as they are. */
 export async function addAttestation(file: string, input: NewAttestation): Promise<Attestation> {
   const now = input.now ?? new Date();
   const candidate = {
@@ -69,10 +92,10 @@ export async function addAttestation(file: string, input: NewAttestation): Promi
   };
   const parsed = attestationSchema.safeParse(candidate);
   if (!parsed.success) throw new MailflowError('EUSAGE', `attestation: ${parsed.error.issues.map((x) => `${x.path.join('.') || 'value'} ${x.message}`).join('; ')}`);
-  const { attestations, problems } = await readAttestations(file);
-  if (problems.some((p) => !/attestations\.\d+/.test(p))) throw new MailflowError('ECONFIG', problems.join('; '), { file });
+  const current = await readFileContents(file);
+  if (current.broken) throw new MailflowError('ECONFIG', `${current.problems.join('; ')}; fix or move the file, it was not rewritten`, { file });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify({ attestations: [...attestations, parsed.data] }, null, 2)}\n`);
+  await writeFile(tmp, `${JSON.stringify({ attestations: [...current.raw, parsed.data] }, null, 2)}\n`);
   await rename(tmp, file);
   return parsed.data;
 }

@@ -36,9 +36,11 @@ async function relayAttempt(config: Config): Promise<RelayAttemptResult | undefi
   if (!check) return undefined;
   const host = check.host ?? config.gateway.smartHosts[0];
   if (!host) return { outcome: 'inconclusive', sourceAddress: check.sourceAddress, target: '?', error: 'no gateway.relayCheck.host and no gateway.smartHosts', transcript: [] };
-  // RFC 2606 domains: neither sender nor recipient belongs to anyone, so even an open relay delivers nothing (no DATA is sent anyway).
+  // MAIL FROM an internal domain (a gateway may refuse unknown senders outright, which would prove nothing about relaying);
+  // the recipient is an RFC 2606 domain that belongs to no one, and no DATA is ever sent.
+  const internal = config.domains[0]?.name ?? 'example.com';
   return attemptRelay({
-    host, port: check.port, sourceAddress: check.sourceAddress, from: 'relay-check@example.com', to: 'relay-check@example.net', heloName: 'relay-check.example.com',
+    host, port: check.port, sourceAddress: check.sourceAddress, from: `relay-check@${internal}`, to: 'relay-check@example.net', heloName: 'relay-check.example.com',
     tls: { ...(check.tls.ca ? { ca: check.tls.ca } : {}), ...(check.tls.servername ? { servername: check.tls.servername } : {}), rejectUnauthorized: check.tls.rejectUnauthorized },
     timeoutMs: config.timeouts.connectSeconds * 1000,
   });

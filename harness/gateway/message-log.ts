@@ -45,17 +45,33 @@ export interface MessageLookup {
   evidence: ApiExchange[];
 }
 
-/** Reads an encryptionInfo text: "TLSv1.3 (…)", "TLS 1.2", "Not encrypted", "" … */
+const NO_TLS = [
+  /^(none|no|false|off|plain(text)?|clear(text)?)$/i,
+  /\bnot\s+encrypted\b|\bunencrypted\b|\bno\s+(tls|ssl|encryption)\b|\bwithout\s+(tls|ssl)\b/i,
+  // "TLS: No", "UseTls=No", "Encryption: none" (the vendor's SIEM fields say UseTls Yes/No)
+  /\b(use)?(tls|ssl|encrypt\w*)\s*[:=]\s*(no|none|false|off)\b/i,
+];
+const YES_TLS = [
+  /\b(use)?(tls|ssl|encrypt\w*)\s*[:=]\s*(yes|true|on)\b/i,
+  /\bTLS\s*v?\s*1(?:[._]?[0-3])?\b|\bSSLv3\b/i,
+  /\bTLS_[A-Z0-9_]+\b|\bECDHE-[A-Z0-9-]+\b/,
+];
+
+/**
+ * Reads an encryptionInfo text: "TLSv1.3 (TLS_AES_256_GCM_SHA384)", "TLS 1.2",
+ * "Not encrypted", "TLS: No"... The format is undocumented (reference §3.4),
+ * so only an explicit statement counts: a negative first ("TLS: No" names TLS
+ * and still means no), then a version, cipher or "yes"; anything else,
+ * including an empty value, is unknown (it can neither prove nor refute).
+ */
 export function readEncryption(text: unknown): { tls: TlsSeen; tlsVersion?: string } {
   if (text === null || text === undefined) return { tls: 'unknown' };
   const s = String(text).trim();
-  if (s === '' || /^(none|no|not encrypted|unencrypted|plain(text)?)$/i.test(s)) return { tls: 'no' };
-  if (/not\s+encrypted|no\s+tls/i.test(s)) return { tls: 'no' };
-  if (/\b(TLS|SSL)/i.test(s)) {
-    const v = /TLS\s*v?\s*(1[._]?[0-3])/i.exec(s)?.[1]?.replace('_', '.');
-    return { tls: 'yes', ...(v ? { tlsVersion: `TLSv${v.includes('.') ? v : `${v[0]}.${v.slice(1)}`}` } : {}) };
-  }
-  return { tls: 'unknown' };
+  if (s === '') return { tls: 'unknown' };
+  if (NO_TLS.some((r) => r.test(s))) return { tls: 'no' };
+  if (!YES_TLS.some((r) => r.test(s))) return { tls: 'unknown' };
+  const v = /TLS\s*v?\s*(1[._]?[0-3])/i.exec(s)?.[1]?.replace('_', '.');
+  return { tls: 'yes', ...(v ? { tlsVersion: `TLSv${v.includes('.') ? v : `${v[0]}.${v.slice(1)}`}` } : {}) };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

@@ -5,7 +5,9 @@ import type { GatewayApi } from '../config/schema.ts';
 import { silentLogger } from '../logger.ts';
 import { hmacHeaders } from './api-auth.ts';
 import { createMimecastClient } from './mimecast-client.ts';
-import { outboundAddress } from './snapshot.ts';
+import { isMailflowError } from '../errors.ts';
+import { outboundAddress, readGatewaySnapshot } from './snapshot.ts';
+import type { Config } from '../config/schema.ts';
 import { readEncryption, toLogEntry } from './message-log.ts';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -87,18 +89,63 @@ describe('mimecast client', () => {
     expect(await client.listV1('/api/domain/get-internal-domain', [])).toEqual([{ domain: 'a.example' }, { domain: 'b.example' }]);
   });
 
-  test('refused client credentials name the credential, never its value', async () => {
-    const url = await serve((_req, _b, res) => json(res, 401, { error: 'invalid_client' }));
+  test('refused client credentials name the credential, never its value, and are asked for once per run', async () => {
+    let tokenRequests = 0;
+    const url = await serve((_req, _b, res) => (tokenRequests++, json(res, 401, { error: 'invalid_client' })));
     const client = createMimecastClient({ api: api(url), secrets: secrets(), logger: silentLogger });
     const err = await client.call('GET', '/email/cloud-gateway/v1/gateway-details').catch((e: Error) => e);
     expect(String(err)).toMatch(/gateway\.api\.auth\.clientSecret \(\$\{env:MC_SECRET\}\)/);
     expect(String(err)).not.toContain(SECRET);
+    // invalid_client is definite: the next calls fail at once, with no further token request.
+    for (let i = 0; i < 16; i++) await expect(client.call('POST', '/api/domain/get-internal-domain', { body: { data: [] } })).rejects.toThrow(/was refused/);
+    expect(tokenRequests).toBe(1);
+  });
+
+  test('a list still going after 200 pages is an error, not a partial list', async () => {
+    let n = 0;
+    const url = await serve((req, _b, res) => (req.url === '/oauth/token' ? json(res, 200, { access_token: 't', expires_in: 1800 }) : json(res, 200, { definitions: [{ id: n }], meta: { nextPage: `p${++n}` } })));
+    const client = createMimecastClient({ api: api(url), secrets: secrets(), logger: silentLogger });
+    await expect(client.listV2('/policy-management/cloud-gateway/v1/dns-authentication-outbound/definitions', ['definitions'])).rejects.toThrow(/still more pages after 200 pages/);
+  });
+
+  test('with API 1.0 (HMAC) keys only /api/... endpoints are called; the REST-only sections say they need OAuth2', async () => {
+    const paths: string[] = [];
+    const url = await serve((req, _b, res) => {
+      paths.push(`${req.method} ${req.url}`);
+      expect(req.headers.authorization).toMatch(/^MC AK-1:/);
+      return json(res, 200, { meta: { status: 200 }, data: [{ domain: 'acme.example', local: false, sendOnly: false }], fail: [] });
+    });
+    const hmacApi: GatewayApi = { ...api(url), auth: { type: 'hmac', appId: 'app', appKey: '${env:MC_SECRET}', accessKey: '${env:MC_AK}', secretKey: '${env:MC_SECRET}' } };
+    const client = createMimecastClient({ api: hmacApi, secrets: createSecretStore({ env: { MC_SECRET: SECRET, MC_AK: 'AK-1' } }), logger: silentLogger });
+    const config = { gateway: { api: hmacApi } } as unknown as Config;
+    const snap = await readGatewaySnapshot(client, config, [], 0);
+    expect(paths.every((p) => p.startsWith('POST /api/'))).toBe(true);
+    expect(snap.internalDomains).toMatchObject({ ok: true, value: [{ domain: 'acme.example' }] });
+    for (const s of [snap.outboundAddresses, snap.details, snap.dkimDefinitions, snap.dkimPolicies]) expect(s).toMatchObject({ ok: false, unavailable: true, error: { message: expect.stringMatching(/API 2\.0 .*OAuth2/) as unknown } });
   });
 });
 
 describe('response shapes of the reference', () => {
-  test('outbound addresses as strings or objects', () => {
-    expect(['192.0.2.1/32', { ipAddress: '192.0.2.2' }, { ipRange: '198.51.100.0/24' }, { cidr: '203.0.113.0/28' }, 42].map(outboundAddress)).toEqual(['192.0.2.1/32', '192.0.2.2', '198.51.100.0/24', '203.0.113.0/28', undefined]);
+  test('outbound addresses in both shapes of the reference (§3.1): strings, and the live API\'s {outboundIpAddress}', () => {
+    // The published contract: {"outboundIpAddresses": [...strings]}; TF-provider's live shape: [{"outboundIpAddress":"198.51.100.2"}].
+    const contract = { outboundIpAddresses: ['198.51.100.2', '203.0.113.0/28'] };
+    const live = { outboundIpAddresses: [{ outboundIpAddress: '198.51.100.2' }, { outboundIpAddress: '203.0.113.0/28' }] };
+    expect(contract.outboundIpAddresses.map((a, i) => outboundAddress(a, i))).toEqual(['198.51.100.2', '203.0.113.0/28']);
+    expect(live.outboundIpAddresses.map((a, i) => outboundAddress(a, i))).toEqual(['198.51.100.2', '203.0.113.0/28']);
+    expect(outboundAddress({ ipAddress: '192.0.2.2' })).toBe('192.0.2.2');
+  });
+
+  test('an unparsable outbound address item is EPROTOCOL, never silently dropped', () => {
+    for (const bad of [42, null, {}, { outboundIpAddress: '' }, { comment: 'x' }, '']) {
+      let caught: unknown;
+      try {
+        outboundAddress(bad, 3);
+      } catch (e) {
+        caught = e;
+      }
+      expect(isMailflowError(caught) && caught.code, JSON.stringify(bad)).toBe('EPROTOCOL');
+      expect(String(caught)).toMatch(/item 3 is not an address/);
+    }
   });
 
   test('get-message-info: delivered message keyed by recipient, managed sender, encryption text', () => {
@@ -112,6 +159,7 @@ describe('response shapes of the reference', () => {
     expect(e.deliveries[0]).toMatchObject({ recipient: 'b@p.example', tls: 'no', receiptAcknowledgement: '250 2.0.0 OK' });
     expect(e.managedSender).toEqual({ allow: true, info: 'Auto Allow' });
     expect(readEncryption(null).tls).toBe('unknown');
+    expect(readEncryption('TLS: No').tls).toBe('no');
     expect(readEncryption('TLS 1.3').tlsVersion).toBe('TLSv1.3');
   });
 

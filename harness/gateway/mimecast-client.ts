@@ -143,7 +143,7 @@ export function createMimecastClient(opts: ClientOptions): MimecastClient {
       if (!token || seen.has(token)) return items;
       seen.add(token);
     }
-    return items;
+    throw tooManyPages(path);
   };
 
   const listV1: MimecastClient['listV1'] = async (path, data) => {
@@ -157,10 +157,15 @@ export function createMimecastClient(opts: ClientOptions): MimecastClient {
       if (!token || seen.has(token)) return items;
       seen.add(token);
     }
-    return items;
+    throw tooManyPages(path);
   };
 
   return { call, listV2, listV1, exchanges, auth };
+}
+
+/** A list still going after MAX_PAGES is an error: a partial list would make missing entries look absent. */
+function tooManyPages(path: string): MailflowError {
+  return new MailflowError('EPROTOCOL', `gateway API ${path}: still more pages after ${MAX_PAGES} pages of ${V2_PAGE_SIZE}; the list was not read to the end`, { expected: `at most ${MAX_PAGES} pages` });
 }
 
 function checked(status: number, body: unknown, path: string, auth: ApiAuth): unknown {

@@ -6,6 +6,7 @@
  * message info built from the gateway's real message log. Pure functions of
  * the gateway state; the HTTP server (admin-api.ts) does auth and transport.
  */
+import type { FaultSet } from './faults.ts';
 import type { GatewayMessage, GatewayState } from './gateway-state.ts';
 import type { TlsInfo } from './message-util.ts';
 import { GATEWAY_SPF_INCLUDE, LAB_HOST } from './topology.ts';
@@ -25,10 +26,21 @@ function page<T>(items: readonly T[], token: string | null | undefined, requeste
   return { items: items.slice(start, end), ...(end < items.length ? { next: Buffer.from(String(end)).toString('base64url') } : {}) };
 }
 
-/** API 2.0 list: `{ <key>: [...], meta: { nextPage } }`. */
-function v2List(key: string, items: readonly unknown[], query: URLSearchParams): ApiReply {
-  const p = page(items, query.get('pageToken'), Number(query.get('pageSize')) || undefined);
-  return { status: 200, body: { [key]: p.items, meta: p.next ? { nextPage: p.next } : {} } };
+/** API 2.0 list: `{ <key>: [...], meta: { nextPage } }`; `shape` renders each item knowing its position in the whole list. */
+function v2List(key: string, items: readonly unknown[], query: URLSearchParams, shape: (item: unknown, index: number) => unknown = (x) => x): ApiReply {
+  const token = query.get('pageToken');
+  const first = token ? Number(Buffer.from(token, 'base64url').toString()) || 0 : 0;
+  const p = page(items, token, Number(query.get('pageSize')) || undefined);
+  return { status: 200, body: { [key]: p.items.map((x, i) => shape(x, first + i)), meta: p.next ? { nextPage: p.next } : {} } };
+}
+
+/**
+ * The reference (§3.1) documents both item shapes for outbound addresses: the
+ * contract's plain strings and the live API's `{outboundIpAddress}` objects.
+ * The lab alternates them (one item per page), so every run reads both.
+ */
+function outboundItem(address: unknown, index: number): unknown {
+  return index % 2 === 0 ? address : { outboundIpAddress: address, comment: 'customer MTA' };
 }
 
 interface V1Body {
@@ -63,12 +75,14 @@ function tracked(m: GatewayMessage) {
   };
 }
 
-function messageInfo(m: GatewayMessage) {
+function messageInfo(m: GatewayMessage, faults: FaultSet) {
   const delivered: Record<string, unknown> = {};
   for (const d of m.deliveries) {
+    // log-disagrees: the log records the outbound leg as plain while the mail went (and its headers show) TLS.
+    const encryptionInfo = faults.has('log-disagrees') && m.direction === 'outbound' ? 'Not encrypted' : tlsText(d.tls);
     delivered[d.recipient] = {
       deliveryMetaInfo: {
-        deliveryEvent: d.status === 'delivered' ? 'Delivered' : 'Rejected', emailAddress: d.recipient, encryptionInfo: tlsText(d.tls),
+        deliveryEvent: d.status === 'delivered' ? 'Delivered' : 'Rejected', emailAddress: d.recipient, encryptionInfo,
         receiptAcknowledgement: d.reply, remoteHost: d.remoteHost, remoteIp: d.remoteAddress, remoteServerGreeting: d.remoteHost,
         processingServer: LAB_HOST.gatewayDelivery, transmissionStart: d.at, transmissionEnd: d.at,
       },
@@ -101,11 +115,11 @@ function search(state: GatewayState, body: V1Body): ApiReply {
   return v1([{ trackedEmails: found.map(tracked) }]);
 }
 
-function info(state: GatewayState, body: V1Body): ApiReply {
+function info(state: GatewayState, body: V1Body, faults: FaultSet): ApiReply {
   const id = body.data?.[0]?.id;
   const m = state.messages.find((x) => x.id === id);
   if (!m) return v1Fail({ id }, 'err_message_not_found', `no tracked message with id ${String(id)}`);
-  return v1([messageInfo(m)]);
+  return v1([messageInfo(m, faults)]);
 }
 
 function internalDomainsV1(state: GatewayState, body: V1Body): ApiReply {
@@ -128,12 +142,11 @@ function gatewayDetails(state: GatewayState): ApiReply {
 }
 
 /** The read endpoints the lab serves: "METHOD path" → handler. */
-export function route(state: GatewayState, method: string, path: string, query: URLSearchParams, body: V1Body): ApiReply | undefined {
+export function route(state: GatewayState, method: string, path: string, query: URLSearchParams, body: V1Body, faults: FaultSet = new Set()): ApiReply | undefined {
   const s = state.settings;
   switch (`${method} ${path}`) {
     case 'GET /email/cloud-gateway/v1/outbound-ip-addresses':
-      // The reference leaves the item shape open: the lab answers with objects; the adapter reads strings too.
-      return v2List('outboundIpAddresses', s.authorizedOutbound.map((ipAddress) => ({ ipAddress, comment: 'customer MTA' })), query);
+      return v2List('outboundIpAddresses', s.authorizedOutbound, query, outboundItem);
     case 'GET /email/cloud-gateway/v1/gateway-details':
       return gatewayDetails(state);
     case 'GET /domain/cloud-gateway/v1/internal-domains':
@@ -147,7 +160,7 @@ export function route(state: GatewayState, method: string, path: string, query: 
     case 'POST /api/message-finder/search':
       return search(state, body);
     case 'POST /api/message-finder/get-message-info':
-      return info(state, body);
+      return info(state, body, faults);
     case 'POST /api/account/get-account':
       return v1([{ accountCode: s.accountCode, accountName: 'Acme (lab)', region: s.region, gateway: true, archive: false }]);
     default:

@@ -102,7 +102,11 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       return undefined;
     }
     const mc = /^MC ([^:]+):(\S+)$/.exec(auth);
-    if (mc && opts.hmac && !opts.faults.has('api-bad-credentials')) {
+    // API 1.0 keys reach only the /api/... POST endpoints; the REST (2.0) reads need an OAuth2 token.
+    if (mc && !path.startsWith('/api/')) return 'API 1.0 (HMAC) keys cannot call API 2.0 endpoints: use an OAuth2 client';
+    if (mc && opts.hmac) {
+      // api-bad-credentials: the keys were rotated on the gateway; the harness holds the old ones.
+      if (opts.faults.has('api-bad-credentials')) return 'HMAC signature does not verify (unknown access key)';
       const date = String(req.headers['x-mc-date'] ?? '');
       const reqId = String(req.headers['x-mc-req-id'] ?? '');
       const expected = createHmac('sha1', Buffer.from(opts.hmac.secretKey, 'base64')).update(`${date}:${reqId}:${path}:${opts.hmac.appKey}`).digest('base64');
@@ -140,7 +144,7 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       record(400);
       return send(res, { status: 400, body: { fail: [{ errors: [{ code: 'invalid_json', message: 'body is not JSON' }] }] } }, headers);
     }
-    const reply = route(opts.state, req.method ?? 'GET', url.pathname, url.searchParams, body) ?? { status: 404, body: { fail: [{ errors: [{ code: 'not_found', message: `${req.method} ${url.pathname}` }] }] } };
+    const reply = route(opts.state, req.method ?? 'GET', url.pathname, url.searchParams, body, opts.faults) ?? { status: 404, body: { fail: [{ errors: [{ code: 'not_found', message: `${req.method} ${url.pathname}` }] }] } };
     record(reply.status);
     send(res, reply, headers);
   };

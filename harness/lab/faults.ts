@@ -26,6 +26,7 @@ export const LAB_FAULTS = {
   'dkim-dns-mismatch': "The DKIM key published in DNS is not the gateway definition's key (a stale record), so signatures fail.",
   'no-dkim-policy': 'The DKIM definition exists but its DNS authentication policy is disabled, so nothing is signed.',
   'no-auto-allow': 'No auto allow policy: outbound mail creates no managed-sender entries, and replies are not auto-allowed.',
+  'log-disagrees': "The gateway's message log records the outbound delivery as not encrypted while the delivered message's headers show TLS (the two sources disagree).",
   'api-ratelimit': "The gateway's API refuses every third call with 429 and a reset time (transient).",
   'api-bad-credentials': "The gateway's API refuses the configured client secret (rotated on the gateway, stale in the harness).",
 } as const satisfies Record<string, string>;

@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { MailflowError } from '../errors.ts';
-import { configSchema, SECRET_REF, type Config, type Endpoint, type Sender } from '../config/schema.ts';
+import { configSchema, SECRET_REF, type Config, type Endpoint, type GatewayApi, type Sender } from '../config/schema.ts';
+import type { HmacKeys } from './admin-api.ts';
 import { randomToken } from './message-util.ts';
 
 export const LAB_TEMPLATE_URL = new URL('../../config/lab.yaml', import.meta.url);
@@ -129,4 +130,25 @@ export function fillLabConfig(template: Config, ports: LabPorts, caPem: string):
   }
   if (c.gateway.relayCheck && ports.gatewaySmtp !== undefined) c.gateway.relayCheck = { ...c.gateway.relayCheck, port: ports.gatewaySmtp, tls: { ...c.gateway.relayCheck.tls, ca: caPem } };
   return parseOrThrow(c, 'lab config (filled)');
+}
+
+/** The API 1.0 application id and the variables its keys are handed over in (like the mailbox passwords). */
+export const LAB_HMAC = { appId: 'mailflow-lab-app', appKeyEnv: 'MAILFLOW_LAB_MC_APP_KEY', accessKeyEnv: 'MAILFLOW_LAB_MC_ACCESS_KEY', secretKeyEnv: 'MAILFLOW_LAB_MC_SECRET_KEY' } as const;
+
+/** Fresh API 1.0 keys for one lab start (the secret key base64, as the vendor issues it), added to `env`. */
+export function labHmacKeys(env: Record<string, string>): HmacKeys {
+  const keys: HmacKeys = {
+    appId: LAB_HMAC.appId, appKey: `lab-app-${randomToken(16)}`, accessKey: `lab-ak-${randomToken(16)}`,
+    secretKey: Buffer.from(`lab-sk-${randomToken(24)}`).toString('base64'),
+  };
+  env[LAB_HMAC.appKeyEnv] = keys.appKey;
+  env[LAB_HMAC.accessKeyEnv] = keys.accessKey;
+  env[LAB_HMAC.secretKeyEnv] = keys.secretKey;
+  return keys;
+}
+
+/** The `gateway.api.auth` block that uses the lab's API 1.0 keys (the HMAC fallback). */
+export function labHmacAuth(): Extract<GatewayApi['auth'], { type: 'hmac' }> {
+  const ref = (name: string) => `\${env:${name}}`;
+  return { type: 'hmac', appId: LAB_HMAC.appId, appKey: ref(LAB_HMAC.appKeyEnv), accessKey: ref(LAB_HMAC.accessKeyEnv), secretKey: ref(LAB_HMAC.secretKeyEnv) };
 }

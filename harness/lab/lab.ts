@@ -6,7 +6,7 @@
 import { generateKeyPair } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { promisify } from 'node:util';
-import { SECRET_REF, type Config } from '../config/schema.ts';
+import { SECRET_REF, type Config, type GatewayApi } from '../config/schema.ts';
 import { errorMessage, isMailflowError, MailflowError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { startAdminApi, type AdminApi } from './admin-api.ts';
@@ -19,7 +19,7 @@ import { createGatewayState, type GatewayState } from './gateway-state.ts';
 import { startExternalMta, type ExternalMta } from './external-mta.ts';
 import { startImapMailbox, type ImapMailbox } from './imap-server.ts';
 import { startInternalMta, type InternalMta, type LabCredential } from './internal-mta.ts';
-import { fillLabConfig, generateSecrets, labUsers, readLabTemplate, withDomainCount, type LabUser } from './lab-config.ts';
+import { fillLabConfig, generateSecrets, labHmacAuth, labHmacKeys, labUsers, readLabTemplate, withDomainCount, type LabUser } from './lab-config.ts';
 import { createLabResolver } from './lab-resolver.ts';
 import { buildLabZone } from './lab-zone.ts';
 import { randomToken } from './message-util.ts';
@@ -51,8 +51,10 @@ export interface LabEndpoint {
 export interface Lab {
   /** A target config for this lab (parsed by configSchema): ports, CA and DNS filled in. */
   config: Config;
-  /** Values behind the config's `${env:MAILFLOW_LAB_...}` references. */
+  /** Values behind the config's `${env:MAILFLOW_LAB_...}` references (the API 1.0 keys of `hmacAuth` included). */
   env: Record<string, string>;
+  /** The lab's API 1.0 (HMAC) credential, for a `gateway.api.auth` that tries the fallback; its keys are in `env`. */
+  hmacAuth: Extract<GatewayApi['auth'], { type: 'hmac' }>;
   caPem: string;
   dnsServers: string[];
   endpoints: Record<string, LabEndpoint>;
@@ -221,7 +223,7 @@ async function startApi(c: StartContext, state: GatewayState): Promise<AdminApi>
   const auth = c.template.gateway.api?.auth;
   return track(c.started, startAdminApi({
     address: LAB_ADDRESS.gatewayApi, credentials, state, faults: c.faults, logger: c.logger,
-    clientId: auth?.type === 'oauth2' ? auth.clientId : 'mailflow-lab-readonly', clientSecret: apiSecret(c),
+    clientId: auth?.type === 'oauth2' ? auth.clientId : 'mailflow-lab-readonly', clientSecret: apiSecret(c), hmac: labHmacKeys(c.env),
   }));
 }
 
@@ -269,7 +271,7 @@ async function startServers(c: StartContext): Promise<Lab> {
   c.logger.info('lab started', { startupMs, faults: [...c.faults] });
   let stopped: Promise<void> | undefined;
   return {
-    config, env: c.env, caPem: c.ca.caPem, dnsServers: [dns.server], endpoints, users: c.users, events,
+    config, env: c.env, hmacAuth: labHmacAuth(), caPem: c.ca.caPem, dnsServers: [dns.server], endpoints, users: c.users, events,
     faults: [...c.faults], gatewayState, startupMs,
     async idle() {
       // Each hop may queue work for the next: drain in hop order, twice for bounces flowing back.

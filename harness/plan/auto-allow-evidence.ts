@@ -5,6 +5,8 @@
  * from the outbound mail fired. The vendor API has no configuration endpoint
  * for the policy (reference §3.7), so this is the strongest proof there is.
  */
+import type { MessageLogEntry } from '../gateway/message-log.ts';
+import type { Evidence } from '../report/model.ts';
 import type { CheckOutcome } from './define-case.ts';
 import { logEvidence, logLookup, logUnavailable } from './gateway-evidence.ts';
 import type { PlanContext } from './plan-context.ts';
@@ -34,9 +36,35 @@ export function autoAllowFinding(plan: PlanContext, domain: string): AutoAllowFi
     const error = Boolean(lookup?.error);
     return { kind: 'missing', why: unavailable, error, outcome: { verdict: error ? 'ERROR' : 'NOT_RUN', detail: unavailable, evidence } };
   }
-  const entry = lookup?.entries.find((e) => e.managedSender !== undefined) ?? lookup?.entries[0];
-  if (!entry) return { kind: 'missing', why: `the reply ${leg.messageId} is not in the message log`, error: false, outcome: { verdict: 'FAIL', detail: `the reply ${leg.messageId} is not in the gateway's message log`, evidence } };
+  const entries = lookup?.entries ?? [];
+  if (entries.length === 0) return { kind: 'missing', why: `the reply ${leg.messageId} is not in the message log`, error: false, outcome: { verdict: 'FAIL', detail: `the reply ${leg.messageId} is not in the gateway's message log`, evidence } };
+  return judgeManagedSender(entries, leg, evidence);
+}
+
+/** A managed-sender verdict text that names a learnt (Auto) entry, not a manual permit (reference §3.6: console type "Auto"). */
+const AUTO_ENTRY = /\bauto\b/i;
+const MANUAL_ENTRY = /\b(manual|permit(ted)?)\b/i;
+
+/**
+ * The reply's own inbound entry (sender = the reply's sender), and its
+ * managed-sender verdict: allowed by an auto-learnt entry proves auto allow;
+ * a manual permit (or any other reason) does not.
+ */
+export function judgeManagedSender(entries: readonly MessageLogEntry[], leg: Pick<ReplyLeg, 'from' | 'messageId'>, evidence: Evidence[]): AutoAllowFinding {
+  const sender = leg.from.toLowerCase();
+  const mine = entries.filter((e) => e.from?.toLowerCase() === sender);
+  const inbound = mine.filter((e) => e.route === undefined || e.route === 'inbound');
+  const entry = inbound.find((e) => e.managedSender !== undefined) ?? inbound[0];
+  if (!entry) {
+    const seen = entries.map((e) => `${e.id}: from ${e.from ?? '?'}, route ${e.route ?? '?'}`).join('; ');
+    return { kind: 'not-fired', outcome: { verdict: 'FAIL', detail: `no inbound log entry from ${leg.from} for the reply ${leg.messageId} (found ${seen})`, evidence } };
+  }
   const ms = entry.managedSender;
-  if (ms?.allow) return { kind: 'fired', outcome: { verdict: 'PASS', detail: `the reply from ${leg.from} was let through by a managed-sender entry: ${ms.info}`, evidence } };
+  if (ms?.allow && AUTO_ENTRY.test(ms.info) && !MANUAL_ENTRY.test(ms.info)) {
+    return { kind: 'fired', outcome: { verdict: 'PASS', detail: `the inbound reply from ${leg.from} (${entry.id}) was let through by an auto-learnt managed-sender entry: ${ms.info}`, evidence } };
+  }
+  if (ms?.allow) {
+    return { kind: 'not-fired', outcome: { verdict: 'FAIL', detail: `the reply from ${leg.from} (${entry.id}) was allowed, but not by an auto-learnt entry ("${ms.info}"): a manual permit proves nothing about auto allow`, evidence } };
+  }
   return { kind: 'not-fired', outcome: { verdict: 'FAIL', detail: `the reply from ${leg.from} (${entry.id}) got no auto allow: managed sender ${ms ? `"${ms.info}"` : 'not reported'}`, evidence } };
 }

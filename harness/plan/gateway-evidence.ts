@@ -34,6 +34,8 @@ export function requireSection<T>(plan: PlanContext, pick: (s: GatewaySnapshot) 
   const section = pick(snap);
   if (!section) return { verdict: 'NOT_RUN', detail: `${what} was not read`, evidence: [] };
   const evidence = apiEvidence(what, section.evidence);
+  // The credential cannot reach this endpoint at all: a missing precondition (NOT_RUN, with the reason), not a failure to read.
+  if (!section.ok && section.unavailable) return { verdict: 'NOT_RUN', detail: section.error.message, evidence };
   if (!section.ok) return { verdict: 'ERROR', detail: `${what} could not be read: ${section.error.message}`, evidence };
   return { value: section.value, evidence };
 }

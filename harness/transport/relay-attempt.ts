@@ -1,10 +1,12 @@
 /**
  * MAN01's relay attempt: a direct SMTP session to the gateway from a source
  * address that is NOT an authorized outbound address, offering mail from an
- * external sender to an external recipient. A gateway that is not an open
- * relay refuses the RCPT (RFC 5321 §3.6.2, relay only for authorized
- * clients). No DATA is ever sent: the session ends with RSET and QUIT
- * whatever the answer, so nothing is relayed even by an open relay.
+ * internal sender (what a rogue host inside would try) to an external
+ * recipient. A gateway that is not an open relay refuses the RCPT (RFC 5321
+ * §3.6.2, relay only for authorized clients): only a 5xx to RCPT proves it.
+ * A refusal earlier (greeting, MAIL FROM, a STARTTLS it demands but cannot
+ * do) says nothing about relaying: inconclusive. No DATA is ever sent: the
+ * session ends with RSET and QUIT whatever the answer.
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
@@ -21,7 +23,7 @@ export interface RelayAttemptOptions {
 }
 
 export interface RelayAttemptResult {
-  /** refused: RCPT got a 5xx; accepted: 2xx (an open relay); inconclusive: anything else (connection refused, 4xx...). */
+  /** refused: RCPT got a 5xx; accepted: 2xx (an open relay); inconclusive: anything else (connection refused, 4xx, a 5xx before RCPT...). */
   outcome: 'refused' | 'accepted' | 'inconclusive';
   sourceAddress: string;
   target: string;
@@ -74,6 +76,16 @@ function replies(socket: Socket | TLSSocket, transcript: string[]): () => Promis
   };
 }
 
+/** STARTTLS (RFC 3207) on the open socket, verifying the certificate as configured. */
+async function upgrade(plain: Socket, opts: RelayAttemptOptions): Promise<TLSSocket> {
+  const socket = tlsConnect({ socket: plain, ...(opts.tls.ca ? { ca: opts.tls.ca } : {}), servername: opts.tls.servername ?? opts.host, rejectUnauthorized: opts.tls.rejectUnauthorized });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('secureConnect', () => resolve());
+    socket.once('error', reject);
+  });
+  return socket;
+}
+
 async function session(opts: RelayAttemptOptions, transcript: string[]): Promise<RelayAttemptResult> {
   const target = `${opts.host}:${opts.port}`;
   const base = { sourceAddress: opts.sourceAddress, target, transcript };
@@ -91,21 +103,17 @@ async function session(opts: RelayAttemptOptions, transcript: string[]): Promise
     let ehlo = await cmd(`EHLO ${opts.heloName}`);
     if (/STARTTLS/i.test(ehlo.text)) {
       const st = await cmd('STARTTLS');
-      if (st.code === 220) {
-        socket.removeAllListeners('data');
-        socket = tlsConnect({ socket, ...(opts.tls.ca ? { ca: opts.tls.ca } : {}), servername: opts.tls.servername ?? opts.host, rejectUnauthorized: opts.tls.rejectUnauthorized });
-        await new Promise<void>((resolve, reject) => {
-          socket.once('secureConnect', () => resolve());
-          socket.once('error', reject);
-        });
-        transcript.push('*: TLS established');
-        read = replies(socket, transcript);
-        ehlo = await cmd(`EHLO ${opts.heloName}`);
-      }
+      if (st.code !== 220) return { ...base, outcome: 'inconclusive', error: `STARTTLS refused before any relay test: ${st.text}` };
+      socket.removeAllListeners('data');
+      socket = await upgrade(socket, opts);
+      transcript.push('*: TLS established');
+      read = replies(socket, transcript);
+      ehlo = await cmd(`EHLO ${opts.heloName}`);
     }
+    if (ehlo.code !== 250) return { ...base, outcome: 'inconclusive', error: `EHLO refused: ${ehlo.text}` };
     const mail = await cmd(`MAIL FROM:<${opts.from}>`);
-    if (mail.code >= 500) return { ...base, outcome: 'refused', rcptReply: mail.text };
-    if (mail.code !== 250) return { ...base, outcome: 'inconclusive', rcptReply: mail.text };
+    // A 5xx here (e.g. 530 "must issue STARTTLS first", 550 sender refused) is not a relay refusal: RCPT was never tried.
+    if (mail.code !== 250) return { ...base, outcome: 'inconclusive', error: `MAIL FROM:<${opts.from}> got "${mail.text}" before the recipient could be tried` };
     const rcpt = await cmd(`RCPT TO:<${opts.to}>`);
     await cmd('RSET').catch(() => undefined);
     await cmd('QUIT').catch(() => undefined);
