@@ -51,13 +51,8 @@ defineCase({
     ],
     comments: ['Not applicable to a Microsoft 365 tenant without an on-premises MTA: Microsoft 365 is authorized by its connector, not by address.'],
   },
-  perDomain({ plan, domain }) {
-    // The plan does not repeat MAN01 per sending domain: the list and the relay attempt are the whole gateway's.
-    // define-case has no run-once mode, so it is judged under the first domain and the others point there.
-    const first = plan.config.domains[0]?.name;
-    if (first !== undefined && domain !== first) {
-      return { verdict: 'NOT_APPLICABLE', detail: `a whole-gateway check, judged once under ${first} (the plan does not repeat it per domain)`, evidence: [] };
-    }
+  // The plan does not repeat MAN01 per sending domain: the list and the relay attempt are the whole gateway's.
+  once({ plan }) {
     const configured = plan.config.gateway.authorizedOutbound;
     if (plan.config.environment === 'm365' && configured.length === 0) {
       return { verdict: 'NOT_APPLICABLE', detail: 'Microsoft 365 with no on-premises MTA: outbound mail is authorized by the tenant connector, not by address', evidence: [] };

@@ -32,9 +32,11 @@ export interface FormatCheckContext extends DomainCheckContext {
   format: ProbeFormat;
 }
 
-/** Exactly one of perDomain and perFormat. */
+/** Exactly one of once, perDomain and perFormat. */
 export interface CaseDefinition {
   meta: CaseMeta;
+  /** One check for the whole gateway, where the plan does not repeat the case per domain (MAN01). */
+  once?: (ctx: { plan: PlanContext }) => Promise<CheckOutcome> | CheckOutcome;
   perDomain?: (ctx: DomainCheckContext) => Promise<CheckOutcome> | CheckOutcome;
   /**
    * One check per (domain, configured probe format) ("repeat with HTML, rich
@@ -58,8 +60,9 @@ const PASSING: ReadonlySet<Verdict> = new Set(['PASS', 'ATTESTED', 'NOT_APPLICAB
 
 export function defineCase(def: CaseDefinition): void {
   const plan = inject('mailflow');
-  const { perDomain, perFormat } = def;
+  const { once, perDomain, perFormat } = def;
   describe(`${def.meta.id} ${def.meta.title}`, () => {
+    if (once) test(`${def.meta.id} gateway`, ({ task }) => runCheck(task, def.meta, {}, () => once({ plan })));
     for (const { name: domain } of plan.config.domains) {
       if (perDomain) {
         test(`${def.meta.id} ${domain}`, ({ task }) => runCheck(task, def.meta, { domain }, () => perDomain({ plan, domain, probe: primaryProbe(plan, domain) })));
@@ -77,7 +80,7 @@ export function defineCase(def: CaseDefinition): void {
 async function runCheck(
   task: { meta: TaskMeta },
   meta: CaseMeta,
-  where: { domain: string; format?: ProbeFormat },
+  where: { domain?: string; format?: ProbeFormat },
   check: () => Promise<CheckOutcome> | CheckOutcome,
 ): Promise<void> {
   const started = performance.now();
@@ -91,7 +94,7 @@ async function runCheck(
   }
   const result: CheckResult = {
     name: outcome.name ?? meta.title,
-    domain: where.domain,
+    ...(where.domain ? { domain: where.domain } : {}),
     ...(where.format ? { format: where.format } : {}),
     verdict: outcome.verdict,
     detail: outcome.detail,

@@ -73,7 +73,10 @@ export async function runReplyChains(opts: ReplyChainOptions): Promise<ReplyChai
   const needed = recipientSmtp ? [config.recipient.imap, ...planned.flatMap((p) => (p.sender?.imap ? [p.sender.imap] : []))] : [];
   const watchers = openWatchers(opts, needed);
   try {
-    return await Promise.all(planned.map((p) => runChain({ ...p, opts, watchers })));
+    // Settle every chain before the watchers close: a chain that broke must not
+    // close the mailboxes under the others (their waits would fail with "closed").
+    const settled = await Promise.allSettled(planned.map((p) => runChain({ ...p, opts, watchers })));
+    return settled.map((s, i) => (s.status === 'fulfilled' ? s.value : brokenChain(planned[i], s.reason)));
   } finally {
     await Promise.allSettled([...watchers.values()].map(async (w) => {
       const watcher = await w;
@@ -88,6 +91,11 @@ interface ChainInput {
   sender: Sender | undefined;
   opts: ReplyChainOptions;
   watchers: Watchers;
+}
+
+/** A chain whose run threw (the harness broke, not the route): recorded with the reason, so its cases are ERROR/NOT_RUN, never lost. */
+function brokenChain(p: { domain: string; format: ProbeFormat } | undefined, reason: unknown): ReplyChainRecord {
+  return { domain: p?.domain ?? 'unknown', format: p?.format ?? 'text', legs: [], stoppedBecause: `the reply chain could not be run: ${errorMessage(reason)}`, broken: true };
 }
 
 function originalLeg(probe: ProbeRecord): ReplyLeg {
@@ -150,6 +158,9 @@ async function runLeg(c: ChainInput, leg: 'reply' | 'second-reply', built: Built
   // Listen before sending: on a fast route the message can arrive before the submission's reply.
   const waits: Promise<Arrival>[] = [inbox.waitFor({ token, kind: 'message' }, deadline, abort.signal).then((r) => r && { kind: 'message' as const, ...r })];
   if (!('error' in outbox)) waits.push(outbox.waitFor({ token, kind: 'dsn' }, deadline, abort.signal).then((r) => r && { kind: 'dsn' as const, ...r }));
+  // A wait can fail (mailbox closed) while the submission is still under way, before
+  // firstArrival listens: mark it handled here; firstArrival still sees the failure.
+  for (const w of waits) void w.catch(() => undefined);
   const submission = await sendProbe(from.smtp, secrets, built.mail, { retries: config.timeouts.submitRetries, connectTimeoutMs: config.timeouts.connectSeconds * 1000, logger: c.opts.logger });
   if (!submission.accepted) {
     abort.abort();

@@ -171,6 +171,12 @@ describe('decideChain and decideRepetition (MAN15)', () => {
     expect(decideChain(chain([[0, 0], [0, 0], [0, 0]]), markers)).toMatchObject({ verdict: 'NOT_RUN', detail: expect.stringMatching(/^no stationery on the original/) });
   });
 
+  it('is ERROR when the chain itself could not be run (the harness broke)', () => {
+    const broken = { domain: 'acme.test', format: 'text' as const, legs: [], stoppedBecause: 'the reply chain could not be run: boom', broken: true };
+    expect(decideChain(broken, markers)).toMatchObject({ verdict: 'ERROR', detail: expect.stringMatching(/could not be run/) });
+    expect(decideChain({ ...broken, broken: false }, markers).verdict).toBe('NOT_RUN');
+  });
+
   it('is ERROR when a mailbox failed, NOT_RUN when the chain stopped otherwise', () => {
     const failed = { domain: 'acme.test', format: 'text' as const, legs: [leg('original', O), leg('reply', R, undefined, [], undefined, 'error')], stoppedBecause: 'the reply was not delivered: error' };
     expect(decideChain(failed, markers)).toMatchObject({ verdict: 'ERROR', detail: 'the reply chain stopped: the reply was not delivered: error' });

@@ -102,7 +102,7 @@ export function decideChain(chain: ReplyChainRecord, markers: StationeryMarkers)
   const counted = chain.legs.map((leg) => ({ leg, parts: leg.delivery.raw !== undefined ? stationeryOf(leg.delivery.raw, markers) : undefined }));
   const evidence = counted.flatMap(({ leg, parts }) => legEvidence(leg, parts));
   if (chain.stoppedBecause !== undefined) {
-    const broken = chain.legs.some((l) => l.delivery.status === 'error');
+    const broken = chain.broken === true || chain.legs.some((l) => l.delivery.status === 'error');
     return { verdict: broken ? 'ERROR' : 'NOT_RUN', detail: `the reply chain stopped: ${chain.stoppedBecause}`, evidence };
   }
   const problem = threadingProblem(chain.legs);

@@ -143,7 +143,8 @@ export function verdictView(v: Verdict): VerdictView {
 function checkView(c: CheckResult, max: number): CheckView {
   const evidence = c.evidence.map((e) => evidenceView(e, max));
   return {
-    name: c.name, domain: c.domain ?? '', format: c.format ?? '',
+    // A check with no domain is a whole-gateway check (MAN01: the plan does not repeat it per domain).
+    name: c.name, domain: c.domain ?? 'whole gateway', format: c.format ?? '',
     scope: [c.domain, c.format].filter((x) => x !== undefined && x !== '').join(' · '),
     verdict: verdictView(c.verdict), detail: truncate(c.detail, 4000), duration: formatDuration(c.durationMs),
     evidence, evidenceCount: evidence.length, attestations: attestationViews(c.evidence),
