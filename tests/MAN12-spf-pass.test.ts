@@ -1,4 +1,4 @@
-import { aligned, recipientAuth } from '../harness/plan/auth-evidence.ts';
+import { aligned, recipientAuth, undecided } from '../harness/plan/auth-evidence.ts';
 import { defineCase } from '../harness/plan/define-case.ts';
 import { isOutcome, probeEvidence, requireDelivered } from '../harness/plan/probe-evidence.ts';
 
@@ -26,7 +26,7 @@ defineCase({
   async perDomain({ plan, domain, probe }) {
     const delivered = requireDelivered(plan, probe);
     if (isOutcome(delivered)) return delivered;
-    const auth = await recipientAuth(plan, delivered.raw);
+    const auth = await recipientAuth(plan, delivered.raw, delivered.source);
     const evidence = [...auth.evidence, ...probeEvidence(probe)];
     const spf = auth.results.find((r) => r.method === 'spf');
     if (auth.headerLines.length === 0) {
@@ -39,7 +39,7 @@ defineCase({
       return { verdict: 'FAIL', detail: `SPF passed for ${checked ?? 'an unnamed domain'}, not for ${domain}`, evidence };
     }
     const ours = auth.reverification?.spf;
-    if (ours && ours.result !== 'pass' && ours.result !== 'temperror') {
+    if (ours && ours.result !== 'pass' && !undecided(ours.result)) {
       return { verdict: 'FAIL', detail: `the recipient recorded spf=pass but re-evaluation gives ${ours.result} (${ours.comment ?? 'no comment'}): the two disagree`, evidence };
     }
     const confirmed = ours?.result === 'pass' ? ', confirmed by re-evaluation' : ` (re-evaluation unavailable: ${auth.reverifyError ?? ours?.result ?? 'no connecting address'})`;

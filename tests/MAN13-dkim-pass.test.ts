@@ -1,4 +1,4 @@
-import { aligned, recipientAuth } from '../harness/plan/auth-evidence.ts';
+import { aligned, recipientAuth, undecided } from '../harness/plan/auth-evidence.ts';
 import { defineCase } from '../harness/plan/define-case.ts';
 import { isOutcome, probeEvidence, requireDelivered } from '../harness/plan/probe-evidence.ts';
 import { headerBlock } from '../harness/analysis/received-chain.ts';
@@ -27,7 +27,7 @@ defineCase({
   async perDomain({ plan, domain, probe }) {
     const delivered = requireDelivered(plan, probe);
     if (isOutcome(delivered)) return delivered;
-    const auth = await recipientAuth(plan, delivered.raw);
+    const auth = await recipientAuth(plan, delivered.raw, delivered.source);
     const signatures = headerBlock(delivered.raw)
       .filter((h) => h.name.toLowerCase() === 'dkim-signature')
       .map((h) => `DKIM-Signature: ${h.value}`);
@@ -48,13 +48,16 @@ defineCase({
       return { verdict: 'FAIL', detail: `no passing DKIM signature aligned with ${domain}: the recipient recorded ${seen}`, evidence };
     }
     const ours = auth.reverification?.dkim.find((s) => s.result === 'pass' && aligned(s.domain, domain));
-    if (auth.reverification && !ours) {
+    // A key lookup that failed for now (temperror) is our verification being unavailable, not a disagreement (as MAN12).
+    const undecidedRow = ours ? undefined : auth.reverification?.dkim.find((s) => undecided(s.result) && aligned(s.domain, domain));
+    if (auth.reverification && !ours && !undecidedRow) {
       const seen = auth.reverification.dkim.map((s) => `${s.domain}: ${s.result}`).join(', ') || 'no signature';
       return { verdict: 'FAIL', detail: `the recipient recorded dkim=pass but our verification does not confirm it (${seen}): the two disagree`, evidence };
     }
     const signer = passing.props['header.d'] ?? passing.props['header.i'] ?? domain;
     const selector = passing.props['header.s'] ? ` selector ${passing.props['header.s']}` : '';
-    const confirmed = ours ? `, confirmed by our verification${ours.keyBits ? ` (${ours.keyBits}-bit key)` : ''}` : ` (our verification unavailable: ${auth.reverifyError ?? 'unknown'})`;
+    const unavailable = auth.reverifyError ?? (undecidedRow ? `dkim=${undecidedRow.result}${undecidedRow.comment ? ` (${undecidedRow.comment})` : ''}` : 'unknown');
+    const confirmed = ours ? `, confirmed by our verification${ours.keyBits ? ` (${ours.keyBits}-bit key)` : ''}` : ` (our verification unavailable: ${unavailable})`;
     return { verdict: 'PASS', detail: `dkim=pass for ${signer}${selector}${confirmed}`, evidence };
   },
 });

@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { dkimSign } from 'mailauth';
 import { describe, expect, it } from 'vitest';
 import { analyzeMessage, formatAnalyzeReport, recipientEntryHop } from './analyze-message.ts';
 import { receivedChain } from './received-chain.ts';
@@ -47,6 +49,28 @@ describe('analyzeMessage', () => {
     expect(r.reverification?.spf).toBeDefined();
     expect(r.reverification?.dkim).toBeDefined();
     expect(asked.some((q) => q.startsWith('TXT '))).toBe(true);
+  });
+
+  it('verifies DKIM on the bytes of an 8bit message, where a decoded copy would fail its body hash', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const p = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    const zone: Record<string, string[][]> = { 'TXT s1._domainkey.acme.test': [[`v=DKIM1; k=rsa; p=${p}`]] };
+    const resolver: Resolver = (name, type) => {
+      const answer = zone[`${type} ${name.toLowerCase()}`];
+      return answer ? Promise.resolve(answer) : Promise.reject(Object.assign(new Error(`ENOTFOUND ${name}`), { code: 'ENOTFOUND' }));
+    };
+    // RFC 6152 8BITMIME: UTF-8 bytes in the body as sent, no transfer encoding.
+    const head = ['From: Jürgen <j@acme.test>', 'To: b@partner.test', 'Subject: Grüße', 'Message-ID: <8bit@acme.test>', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', ''].join('\r\n');
+    const message = Buffer.from(`${head}\r\nSchöne Grüße aus Köln – ünïcødé\r\n`, 'utf8');
+    const key = { signingDomain: 'acme.test', selector: 's1', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), canonicalization: 'simple/simple' };
+    const { signatures } = await dkimSign(message, { ...key, signatureData: [key] });
+    const file = Buffer.concat([Buffer.from(signatures, 'utf8'), message]);
+    const fromBytes = await analyzeMessage(file, { resolver });
+    expect(fromBytes.reverification?.dkim[0]).toMatchObject({ domain: 'acme.test', result: 'pass' });
+    expect(fromBytes.subject).toBe('Grüße');
+    // The old way (file read as latin1, re-encoded as UTF-8 for mailauth) changes the body bytes: a false failure.
+    const decoded = await analyzeMessage(file.toString('latin1'), { resolver });
+    expect(decoded.reverification?.dkim[0]?.result).not.toBe('pass');
   });
 
   it('finds the recipient entry hop without gateway patterns by domain', () => {

@@ -85,8 +85,14 @@ function authRows(raw: string, opts: AnalyzeOptions, warnings: string[]): Analyz
   return rows;
 }
 
-/** Analyzes one raw message. Never throws on a hostile message; reverification runs only with a resolver. */
-export async function analyzeMessage(raw: string, opts: AnalyzeOptions = {}): Promise<AnalyzeReport> {
+/**
+ * Analyzes one raw message. Never throws on a hostile message; reverification
+ * runs only with a resolver. Give the file's bytes: headers are read as UTF-8
+ * (RFC 6532), but DKIM is verified on the bytes themselves, since an 8bit
+ * body decoded and re-encoded would no longer match its body hash.
+ */
+export async function analyzeMessage(message: string | Uint8Array, opts: AnalyzeOptions = {}): Promise<AnalyzeReport> {
+  const raw = typeof message === 'string' ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('utf8');
   const patterns = opts.gatewayPatterns ?? [];
   const fields = headerBlock(raw);
   const warnings: string[] = [];
@@ -112,7 +118,7 @@ export async function analyzeMessage(raw: string, opts: AnalyzeOptions = {}): Pr
     if (entry?.fromHelo) ropts.helo = entry.fromHelo;
     if (returnPath) ropts.mailFrom = returnPath;
     if (opts.trustedIds?.[0]) ropts.mta = opts.trustedIds[0];
-    report.reverification = await reverify(raw, ropts);
+    report.reverification = await reverify(message, ropts);
     if (!ropts.ip) warnings.push('SPF not re-verified: no client address for the recipient\'s entry hop');
   }
   return report;

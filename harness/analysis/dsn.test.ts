@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDsn } from './dsn.ts';
+import { failedRecipient, isFailureBounce, parseDsn } from './dsn.ts';
 import { loadFixture } from './fixtures/load-fixture.ts';
 
 describe('parseDsn (RFC 3464, RFC 6522)', () => {
@@ -75,5 +75,33 @@ describe('parseDsn (RFC 3464, RFC 6522)', () => {
     for (const s of ['', '\r\n\r\n', 'Content-Type: multipart/report; report-type=delivery-status; boundary=""', '\u0000\u0001garbage']) {
       await expect(parseDsn(s)).resolves.toBeUndefined();
     }
+  });
+
+  it('counts a DSN as a bounce only when a recipient failed (RFC 3464 §2.3.3), never a delay or success notice', async () => {
+    const dsn = (actions: string[]) =>
+      [
+        'From: MAILER-DAEMON@mail.acme.test',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="d1"',
+        '',
+        '--d1',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mail.acme.test',
+        ...actions.flatMap((a, i) => ['', `Final-Recipient: rfc822; r${i}@partner.test`, `Action: ${a}`, `Status: ${a === 'failed' ? '5.1.1' : a === 'delayed' ? '4.4.1' : '2.0.0'}`]),
+        '--d1--',
+        '',
+      ].join('\r\n');
+    for (const action of ['delayed', 'relayed', 'delivered', 'expanded']) expect(isFailureBounce(dsn([action])), action).toBe(false);
+    expect(isFailureBounce(dsn(['failed']))).toBe(true);
+    // A delayed recipient listed before the failed one: still a bounce, and the failed one is the reason.
+    expect(isFailureBounce(dsn(['Delayed', 'failed']))).toBe(true);
+    const parsed = await parseDsn(dsn(['delayed', 'failed']));
+    expect(parsed && failedRecipient(parsed)).toMatchObject({ finalRecipient: 'rfc822; r1@partner.test', status: '5.1.1' });
+    expect(isFailureBounce(loadFixture('dsn-postfix.eml'))).toBe(true);
+  });
+
+  it('treats a read receipt as no bounce, and a pre-RFC 3464 plain bounce as one', () => {
+    expect(isFailureBounce('Content-Type: multipart/report; report-type=disposition-notification; boundary=x\r\n\r\n--x\r\n\r\n--x--\r\n')).toBe(false);
+    expect(isFailureBounce('From: MAILER-DAEMON@old.example\r\nSubject: Returned mail\r\n\r\n----- The following addresses had permanent fatal errors -----\r\n')).toBe(true);
   });
 });

@@ -6,8 +6,27 @@
  * only the top level, only a bounded number of parts, transfer encodings
  * decoded, nothing else interpreted.
  */
-import type { DsnReport } from '../plan/probe-types.ts';
 import { headerBlock, headerValues, splitMessage, type HeaderField } from './header-block.ts';
+
+/** An RFC 3464 delivery status notification found in the sender's mailbox. */
+export interface DsnReport {
+  /** Reporting-MTA, e.g. "dns; mail.acme.test" */
+  reportingMta?: string;
+  subject?: string;
+  from?: string;
+  recipients: {
+    finalRecipient?: string;
+    /** RFC 3464 §2.3.3: failed, delayed, delivered, relayed or expanded (lowercased). */
+    action?: string;
+    status?: string;
+    remoteMta?: string;
+    diagnosticCode?: string;
+  }[];
+  /** Received lines of the returned original message (message/rfc822 or text/rfc822-headers). */
+  originalReceived: string[];
+  /** Evidence file with the DSN's raw source, relative to the run folder. */
+  evidenceFile?: string;
+}
 
 /** Characters of a DSN read; real bounces carrying a whole message can be large, the fields we need are not. */
 const MAX_RAW = 4 * 1024 * 1024;
@@ -107,6 +126,11 @@ const ORIGINAL_TYPES = new Set(['message/rfc822', 'text/rfc822-headers', 'messag
  */
 export async function parseDsn(raw: string): Promise<DsnReport | undefined> {
   await Promise.resolve(); // keeps the contract async should a streaming parser replace this
+  return readDsn(raw);
+}
+
+/** As parseDsn, synchronously (the mailbox watcher classifies bounces as it scans). */
+export function readDsn(raw: string): DsnReport | undefined {
   const text = raw.length > MAX_RAW ? raw.slice(0, MAX_RAW) : raw;
   const { body } = splitMessage(text);
   const top = headerBlock(text);
@@ -129,4 +153,24 @@ export async function parseDsn(raw: string): Promise<DsnReport | undefined> {
   const original = parts.find((p) => ORIGINAL_TYPES.has(partType(p)));
   if (original) report.originalReceived = headerValues(headerBlock(original.body), 'received').map((v) => v.replace(/\s+/g, ' ')).slice(0, 100);
   return report;
+}
+
+/** The first recipient whose delivery failed (RFC 3464 §2.3.3 action=failed), if any. */
+export function failedRecipient(dsn: DsnReport): DsnReport['recipients'][number] | undefined {
+  return dsn.recipients.find((r) => r.action === 'failed');
+}
+
+/**
+ * Does this bounce candidate say the message will not be delivered? An RFC 3464
+ * DSN only when a recipient's action is `failed`: `delayed` is a warning that
+ * the MTA is still trying, `delivered`/`relayed`/`expanded` are success notices
+ * (§2.3.3), so none of those ends the wait for the probe. Another kind of
+ * multipart/report (an RFC 8098 read receipt) is no bounce either; a plain
+ * message from MAILER-DAEMON (pre-RFC 3464 MTAs) is taken as one.
+ */
+export function isFailureBounce(raw: string): boolean {
+  const dsn = readDsn(raw);
+  if (dsn) return failedRecipient(dsn) !== undefined;
+  const ct = contentType(headerValues(headerBlock(raw.slice(0, 65536)), 'content-type')[0]);
+  return ct.type !== 'multipart/report';
 }

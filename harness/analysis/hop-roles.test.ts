@@ -34,4 +34,49 @@ describe('findGatewayHops', () => {
     expect(findGatewayHops(hops, ['mimecast\\.com'])).toEqual({ gatewayHops: [] });
     expect(findGatewayHops(hops, ['(unclosed'])).toEqual({ gatewayHops: [] });
   });
+
+  it('never takes a forged hop below the gateway\'s own as the recipient\'s hop from the gateway', () => {
+    // The sender wrote the bottom line before the gateway saw the message: a TLS hop "from" the gateway.
+    const chain = receivedChain(
+      [
+        'Received: from relay.mimecast.com (relay.mimecast.com [192.0.2.20]) by mx.partner.test with SMTP id R1; Mon, 1 Jan 2024 00:00:03 +0000',
+        'Received: from mail.acme.test (mail.acme.test [192.0.2.10]) by relay.mimecast.com with ESMTPS id G1; Mon, 1 Jan 2024 00:00:02 +0000',
+        'Received: from eu-smtp.mimecast.com (eu-smtp.mimecast.com [192.0.2.99]) by mx.partner.test (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384) with ESMTPS id F1; Mon, 1 Jan 2024 00:00:01 +0000',
+        '',
+        '',
+      ].join('\n'),
+    );
+    const roles = findGatewayHops(chain, MIMECAST);
+    expect(roles.toGateway?.index).toBe(1);
+    expect(roles.fromGateway?.index).toBe(0);
+    expect(roles.fromGateway?.tls).toBe('no');
+  });
+
+  it('has no hop from the gateway when the only candidate sits below the gateway\'s own', () => {
+    const chain = receivedChain(
+      [
+        'Received: from relay.mimecast.com (relay.mimecast.com [192.0.2.20]) by relay2.mimecast.com with ESMTPS id R2; Mon, 1 Jan 2024 00:00:03 +0000',
+        'Received: from mail.acme.test (mail.acme.test [192.0.2.10]) by relay.mimecast.com with ESMTPS id G1; Mon, 1 Jan 2024 00:00:02 +0000',
+        'Received: from eu-smtp.mimecast.com ([192.0.2.99]) by mx.partner.test with ESMTPS id F1; Mon, 1 Jan 2024 00:00:01 +0000',
+        '',
+        '',
+      ].join('\n'),
+    );
+    const roles = findGatewayHops(chain, MIMECAST);
+    expect(roles.toGateway?.index).toBe(1);
+    expect(roles.fromGateway).toBeUndefined();
+  });
+
+  it('picks the recipient hop nearest the gateway when several name it as client', () => {
+    const chain = receivedChain(
+      [
+        'Received: from relay.mimecast.com ([192.0.2.20]) by store.partner.test with LMTP id S1; Mon, 1 Jan 2024 00:00:04 +0000',
+        'Received: from relay.mimecast.com (relay.mimecast.com [192.0.2.20]) by mx.partner.test with ESMTPS id R1; Mon, 1 Jan 2024 00:00:03 +0000',
+        'Received: from mail.acme.test ([192.0.2.10]) by relay.mimecast.com with ESMTPS id G1; Mon, 1 Jan 2024 00:00:02 +0000',
+        '',
+        '',
+      ].join('\n'),
+    );
+    expect(findGatewayHops(chain, MIMECAST).fromGateway?.by).toBe('mx.partner.test');
+  });
 });

@@ -8,7 +8,13 @@ import type { Hop } from './received-chain.ts';
 export interface GatewayHops {
   /** Oldest hop stamped `by` a gateway host: the gateway accepting from the customer's MTA. */
   toGateway?: Hop;
-  /** Hop whose client is a gateway host and whose receiver is not: the recipient accepting from the gateway. */
+  /**
+   * Hop whose client is a gateway host and whose receiver is not: the
+   * recipient accepting from the gateway. Only hops newer than toGateway
+   * count, the nearest to it first: a forged Received below the gateway's own
+   * (anything the sender wrote before the gateway saw it) can never stand in
+   * for the recipient's hop.
+   */
   fromGateway?: Hop;
   /** Every hop that names a gateway host as receiver or client, newest first. */
   gatewayHops: Hop[];
@@ -44,15 +50,16 @@ export function findGatewayHops(hops: readonly Hop[], gatewayPatterns: readonly 
   const patterns = compileHostPatterns(gatewayPatterns);
   const result: GatewayHops = { gatewayHops: [] };
   if (patterns.length === 0) return result;
-  for (const hop of hops) {
-    const byGateway = matchesHost(hop.by, patterns);
-    const fromGateway = clientNames(hop).some((n) => matchesHost(n, patterns));
-    if (byGateway || fromGateway) result.gatewayHops.push(hop);
-    // Chain is newest first, so the last match wins for "oldest".
-    if (byGateway) result.toGateway = hop;
-    // The recipient's hop nearest the gateway: the oldest such hop.
-    if (fromGateway && !byGateway) result.fromGateway = hop;
-  }
+  const isBy = (h: Hop) => matchesHost(h.by, patterns);
+  const isFrom = (h: Hop) => clientNames(h).some((n) => matchesHost(n, patterns));
+  result.gatewayHops = hops.filter((h) => isBy(h) || isFrom(h));
+  // Chain is newest first: the last hop stamped by the gateway is its oldest, where it accepted from the customer.
+  const toGateway = result.gatewayHops.filter(isBy).at(-1);
+  if (toGateway) result.toGateway = toGateway;
+  // Above (newer than) toGateway only; the nearest to it, or without one the newest, as only newer stamps are out of the sender's reach.
+  const candidates = hops.filter((h) => isFrom(h) && !isBy(h) && (toGateway === undefined || h.index < toGateway.index));
+  const fromGateway = toGateway ? candidates.at(-1) : candidates[0];
+  if (fromGateway) result.fromGateway = fromGateway;
   return result;
 }
 

@@ -9,7 +9,11 @@ import { listArg } from './args.ts';
 const MAX_BYTES = 25 * 1024 * 1024;
 
 export const analyzeCommand = defineCommand({
-  meta: { name: 'analyze', description: 'Analyse a saved message (.eml) offline: hops and TLS, Authentication-Results, re-verification.' },
+  meta: {
+    name: 'analyze',
+    description:
+      'Analyse a saved message (.eml) on this machine, nothing uploaded: hops and TLS, Authentication-Results, and a re-verification that queries DNS (the system resolver, or --dns) unless --offline.',
+  },
   args: {
     message: { type: 'positional', required: true, description: 'The message file (.eml, RFC 5322)' },
     json: { type: 'boolean', description: 'Print JSON instead of text' },
@@ -23,7 +27,8 @@ export const analyzeCommand = defineCommand({
     const size = await stat(file).then((s) => s.size, () => -1);
     if (size < 0) throw new MailflowError('EUSAGE', `${file}: no such file`);
     if (size > MAX_BYTES) throw new MailflowError('EUSAGE', `${file}: ${size} bytes is over the ${MAX_BYTES}-byte limit for a message`);
-    const raw = await readFile(file, 'latin1');
+    // The bytes as saved: DKIM's body hash is over bytes, and any decoding here would change them.
+    const raw = await readFile(file);
     const report = await analyzeMessage(raw, {
       ...(args.offline ? {} : { resolver: createResolver(listArg(rawArgs, '--dns')) }),
       trustedIds: listArg(rawArgs, '--trust'),

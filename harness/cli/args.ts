@@ -1,4 +1,6 @@
 /** Small argument helpers shared by the commands. */
+import { MailflowError } from '../errors.ts';
+import { LAB_DOMAINS } from '../plan/run-options.ts';
 
 /** "a,b" and repeated flags both give ["a", "b"]. */
 export function listArg(raw: string[], flag: string): string[] {
@@ -22,4 +24,14 @@ export function repeatedArg(raw: string[], flag: string): string[] {
     else if (a.startsWith(`${flag}=`)) out.push(a.slice(flag.length + 1));
   }
   return out;
+}
+
+/** A lab domain count (`--lab-domains`, `lab --domains`): a whole number 1–20, else a usage error naming the flag. */
+export function labDomainsArg(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isInteger(n) || n < LAB_DOMAINS.min || n > LAB_DOMAINS.max) {
+    throw new MailflowError('EUSAGE', `${flag}: got "${value}" (expected a whole number from ${LAB_DOMAINS.min} to ${LAB_DOMAINS.max})`);
+  }
+  return n;
 }

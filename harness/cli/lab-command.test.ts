@@ -96,4 +96,31 @@ describe('mailflow lab + run --config', () => {
     expect(results.cases.find((c) => c.id === 'MAN07')?.checks[0]?.detail).toMatch(/login refused for bob@partner\.test/);
     expect(JSON.stringify(results)).not.toContain('wrong-password');
   });
+
+  test('a refused submission login is ERROR naming the sender account, never FAIL', async () => {
+    const out = path.join(dir, 'reports-badsmtp');
+    const args = ['run', '--config', path.join(dir, 'lab.yaml'), '--out', out, '--only', 'MAN07,MAN08', '--set', 'senders.0.smtp.auth.pass=${env:MF_TEST_WRONG}'];
+    const r = await runCli(args, { env: { ...(await labEnv()), MF_TEST_WRONG: 'wrong-smtp-pass' } });
+    const results = await latestResults(out);
+    expect(r.code).toBe(1);
+    expect(verdictMap(results)).toEqual({ MAN07: 'ERROR', MAN08: 'ERROR' });
+    for (const id of ['MAN07', 'MAN08']) {
+      expect(results.cases.find((c) => c.id === id)?.checks[0]?.detail).toMatch(/senders\[0\]\.smtp \(alice@acme\.test at 127\.0\.0\.10:\d+\): EAUTH/);
+    }
+    expect(JSON.stringify(results)).not.toContain('wrong-smtp-pass');
+  });
+
+  test('a sender mailbox that cannot be read makes a probe that never came ERROR, with a run warning', async () => {
+    const out = path.join(dir, 'reports-badbounce');
+    const args = ['run', '--config', path.join(dir, 'lab.yaml'), '--out', out, '--only', 'MAN07,MAN08'];
+    // The probe goes to a mailbox nobody watches, so it never arrives; its bounce would land where we cannot read.
+    for (const set of ['senders.0.imap.auth.pass=${env:MF_TEST_WRONG}', 'recipient.address=nobody@partner.test', 'timeouts.deliverySeconds=4']) args.push('--set', set);
+    const r = await runCli(args, { env: { ...(await labEnv()), MF_TEST_WRONG: 'wrong-imap-pass' } });
+    const results = await latestResults(out);
+    expect(r.code).toBe(1);
+    expect(verdictMap(results)).toEqual({ MAN07: 'ERROR', MAN08: 'ERROR' });
+    expect(results.cases.find((c) => c.id === 'MAN08')?.checks[0]?.detail).toMatch(/senders\[0\]\.imap \(alice@acme\.test at 127\.0\.0\.\d+:\d+\)/);
+    expect(results.run.warnings.some((w) => w.startsWith('senders[0].imap'))).toBe(true);
+    expect(JSON.stringify(results)).not.toContain('wrong-imap-pass');
+  });
 });

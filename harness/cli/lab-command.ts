@@ -6,14 +6,14 @@ import { describeLab } from '../lab/describe-lab.ts';
 import { LAB_FAULTS } from '../lab/faults.ts';
 import { startLab } from '../lab/lab.ts';
 import { consoleLogger } from '../logger.ts';
-import { listArg } from './args.ts';
+import { labDomainsArg, listArg } from './args.ts';
 
 export const labCommand = defineCommand({
   meta: { name: 'lab', description: 'Start the embedded lab on loopback, print its endpoints, and write a config that points at it.' },
   args: {
     'lab-fault': { type: 'string', description: 'Faults to switch on, comma-separated' },
     faults: { type: 'boolean', description: 'List the faults and exit' },
-    domains: { type: 'string', description: 'Number of internal domains (default 1)' },
+    domains: { type: 'string', description: 'Number of internal domains, 1–20 (default 1)' },
     'write-config': { type: 'string', description: 'Where to write the config (default .lab/lab.yaml)' },
     for: { type: 'string', description: 'Stop after this many seconds (default: until Ctrl-C)' },
   },
@@ -22,9 +22,10 @@ export const labCommand = defineCommand({
       for (const [name, what] of Object.entries(LAB_FAULTS)) process.stdout.write(`${name.padEnd(22)} ${what}\n`);
       return;
     }
+    const domainCount = labDomainsArg(args.domains, '--domains') ?? 1;
     const lab = await startLab({
       faults: listArg(rawArgs, '--lab-fault'),
-      domainCount: args.domains ? Number(args.domains) : 1,
+      domainCount,
       logger: consoleLogger('lab'),
     });
     try {

@@ -63,7 +63,8 @@ async function checkFlags(rawArgs: string[]): Promise<void> {
 function report(err: unknown): number {
   if (isMailflowError(err)) {
     process.stderr.write(`mailflow: ${err.message}\n`);
-    for (const issue of err.issues) process.stderr.write(`  - ${issue}\n`);
+    // A config error's message already lists its issues (load-config.ts): print each problem once.
+    for (const issue of err.issues) if (!err.message.includes(issue)) process.stderr.write(`  - ${issue}\n`);
     return err.code === 'ECONFIG' || err.code === 'EUSAGE' ? 2 : 1;
   }
   // citty's own argument errors (unknown command, missing argument) are usage errors.

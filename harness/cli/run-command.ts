@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import path from 'node:path';
 import { runPlan } from '../plan/run-plan.ts';
 import { formatSummary } from '../report/console-summary.ts';
-import { listArg, repeatedArg } from './args.ts';
+import { labDomainsArg, listArg, repeatedArg } from './args.ts';
 import { exit } from './exit-code.ts';
 
 export const runCommandDef = defineCommand({
@@ -11,7 +11,7 @@ export const runCommandDef = defineCommand({
     config: { type: 'string', description: 'Config file (YAML) of the target environment' },
     lab: { type: 'boolean', description: 'Run against the embedded lab (the default without --config)' },
     'lab-fault': { type: 'string', description: 'Lab faults to switch on, comma-separated (see `mailflow lab --faults`)' },
-    'lab-domains': { type: 'string', description: 'Number of internal domains the lab serves (default 1)' },
+    'lab-domains': { type: 'string', description: 'Number of internal domains the lab serves, 1–20 (default 1)' },
     only: { type: 'string', description: 'Case ids to run, comma-separated (MAN10,MAN11)' },
     out: { type: 'string', description: 'Folder for run folders (default reports/)' },
     'executed-by': { type: 'string', description: 'Name of the engineer executing the plan' },
@@ -20,11 +20,12 @@ export const runCommandDef = defineCommand({
   },
   async run({ args, rawArgs }) {
     const tty = process.stdout.isTTY;
+    const labDomains = labDomainsArg(args['lab-domains'], '--lab-domains');
     const result = await runPlan({
       ...(args.config && !args.lab ? { configFile: args.config } : {}),
       overrides: repeatedArg(rawArgs, '--set'),
       labFaults: listArg(rawArgs, '--lab-fault'),
-      ...(args['lab-domains'] ? { labDomains: Number(args['lab-domains']) } : {}),
+      ...(labDomains === undefined ? {} : { labDomains }),
       only: listArg(rawArgs, '--only'),
       ...(args.out ? { outDir: args.out } : {}),
       ...(args['executed-by'] ? { executedBy: args['executed-by'] } : {}),

@@ -30,6 +30,45 @@ function splitPath(dotted: string): (string | number)[] {
   return dotted.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const field = (v: unknown, key: string): unknown => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined);
+
+/**
+ * Checks across keys: each sender's domain is a configured domain, each domain
+ * has a sender (its probes need one), each hop pattern compiles. They read the
+ * raw data and skip what is missing or mistyped (the schema reports that), so
+ * they run even when other keys are invalid (STYLE.md §6: all problems at once).
+ */
+export function crossFieldProblems(data: unknown): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const domains = asList(field(data, 'domains')).map((d) => field(d, 'name')).filter((n): n is string => typeof n === 'string' && n !== '');
+  const names = new Set(domains.map((n) => n.toLowerCase()));
+  const senderDomains = new Set<string>();
+  asList(field(data, 'senders')).forEach((s, i) => {
+    const address = field(s, 'address');
+    if (typeof address !== 'string' || !address.includes('@')) return;
+    const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+    senderDomains.add(domain);
+    if (names.size > 0 && !names.has(domain)) {
+      out.push({ path: ['senders', i, 'address'], message: `domain ${domain} is not one of domains[].name (${[...names].join(', ')})` });
+    }
+  });
+  domains.forEach((name, i) => {
+    if (!senderDomains.has(name.toLowerCase())) {
+      out.push({ path: ['domains', i, 'name'], message: `${name} has no sender (expected a senders[] entry with an address @${name}: its probes are sent from there)` });
+    }
+  });
+  asList(field(field(data, 'gateway'), 'hopPatterns')).forEach((p, i) => {
+    if (typeof p !== 'string') return;
+    try {
+      new RegExp(p, 'i');
+    } catch (e) {
+      out.push({ path: ['gateway', 'hopPatterns', i], message: `not a valid regular expression: ${(e as Error).message} (expected a JavaScript regular expression, e.g. (^|\\.)mimecast\\.com$)` });
+    }
+  });
+  return out;
+}
+
 /** Unresolvable `${env:…}` / `${secret:…}` references, each at its key path. */
 export function secretProblems(data: unknown, store: CheckedSecretStore): ConfigProblem[] {
   const out: ConfigProblem[] = [];

@@ -152,9 +152,25 @@ describe('parseConfigText: each kind of problem, with file, line, key path and e
     }
   });
 
-  it('a sender outside the configured domains (cross-field check)', () => {
+  it('a sender outside the configured domains (cross-field check), and the domain left without one', () => {
     expect(problems(edit(8, '  - address: alice@other.test'))).toEqual([
+      'config/t.yaml:3: domains.0.name: acme.test has no sender (expected a senders[] entry with an address @acme.test: its probes are sent from there)',
       'config/t.yaml:8: senders.0.address: domain other.test is not one of domains[].name (acme.test)',
+    ]);
+  });
+
+  it('reports cross-field problems together with every other problem, in one pass', () => {
+    const text = edit(6, "  hopPatterns: ['(unclosed']", edit(8, '  - address: alice@other.test', edit(11, '      port: abc')));
+    const found = problems(text);
+    expect(found).toContain('config/t.yaml:11: senders.0.smtp.port: got "abc" (expected an integer 0–65535)');
+    expect(found).toContain('config/t.yaml:8: senders.0.address: domain other.test is not one of domains[].name (acme.test)');
+    expect(found.some((p) => p.startsWith('config/t.yaml:6: gateway.hopPatterns.0: not a valid regular expression'))).toBe(true);
+    expect(found.some((p) => p.startsWith('config/t.yaml:3: domains.0.name: acme.test has no sender'))).toBe(true);
+  });
+
+  it('a second domain without a sender is a problem', () => {
+    expect(problems(edit(3, '  - name: acme.test\n  - name: beta.test'))).toEqual([
+      'config/t.yaml:4: domains.1.name: beta.test has no sender (expected a senders[] entry with an address @beta.test: its probes are sent from there)',
     ]);
   });
 });

@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { MailflowError } from '../errors.ts';
 import { configSchema } from './schema.ts';
 import type { Config } from './schema.ts';
-import { absolutizePaths, caFileProblems, portZeroProblems, secretProblems, securityWarnings } from './config-checks.ts';
+import { absolutizePaths, caFileProblems, crossFieldProblems, portZeroProblems, secretProblems, securityWarnings } from './config-checks.ts';
 import { formatIssues, formatPath } from './format-issues.ts';
 import type { ConfigProblem } from './format-issues.ts';
 import { applyOverrides, envOverrides, originOf, setOverrides } from './overrides.ts';
@@ -73,6 +73,7 @@ export function parseConfigText(text: string, opts: LoadConfigOptions): LoadedCo
   const secrets = createSecretStore(secretStoreOptions(env, merged.data, baseDir));
   const problems: ConfigProblem[] = [
     ...(parsed.success ? [] : formatIssues(parsed.error.issues, { schema: configSchema, data: merged.data })),
+    ...crossFieldProblems(merged.data),
     ...(opts.checkSecrets === false ? [] : secretProblems(merged.data, secrets)),
     ...caFileProblems(merged.data, baseDir),
     ...(opts.allowPortZero ? [] : portZeroProblems(merged.data)),

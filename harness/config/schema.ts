@@ -221,23 +221,9 @@ export const configSchema = z
     /** File with secrets for ${secret:NAME} references (YAML or JSON map, or NAME=value lines). */
     secretsFile: z.string().min(1).optional(),
   })
-  .strict()
-  .superRefine((c, ctx) => {
-    const names = new Set(c.domains.map((d) => d.name.toLowerCase()));
-    c.senders.forEach((s, i) => {
-      const domain = s.address.split('@')[1]?.toLowerCase() ?? '';
-      if (!names.has(domain)) {
-        ctx.addIssue({ code: 'custom', path: ['senders', i, 'address'], message: `domain ${domain} is not one of domains[].name (${[...names].join(', ')})` });
-      }
-    });
-    c.gateway.hopPatterns.forEach((p, i) => {
-      try {
-        new RegExp(p, 'i');
-      } catch {
-        ctx.addIssue({ code: 'custom', path: ['gateway', 'hopPatterns', i], message: 'a valid regular expression' });
-      }
-    });
-  });
+  // Checks across fields (sender domains, hop patterns) live in config-checks.ts: they run on the raw data
+  // even when other keys are invalid, where a superRefine would not, so every problem is reported at once.
+  .strict();
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;

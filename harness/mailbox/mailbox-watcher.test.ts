@@ -41,7 +41,7 @@ function probe(token: string, opts: { header?: boolean; subject?: string } = {})
   return `${lines.join('\r\n')}\r\n\r\nHello, reference ${token}\r\n`;
 }
 
-function bounce(token: string): string {
+function bounce(token: string, action = 'failed'): string {
   return [
     'From: MAILER-DAEMON@mx.acme.test',
     'To: probe@acme.test',
@@ -58,8 +58,8 @@ function bounce(token: string): string {
     'Reporting-MTA: dns; mx.acme.test',
     '',
     'Final-Recipient: rfc822; nobody@partner.test',
-    'Action: failed',
-    'Status: 5.1.1',
+    `Action: ${action}`,
+    `Status: ${action === 'failed' ? '5.1.1' : '4.4.7'}`,
     '--b1',
     'Content-Type: text/rfc822-headers',
     '',
@@ -177,6 +177,31 @@ describe('createMailboxWatcher', () => {
     server.append(bounce('mf-run1-bnc'));
     expect((await dsn)?.raw).toContain('Status: 5.1.1');
     expect(await msg).toBeUndefined();
+  });
+
+  it('keeps a delay notice as a notice and goes on waiting for the real bounce', async () => {
+    const { server, open } = await setup();
+    watcher = await open();
+    const dsn = watcher.waitFor({ token: 'mf-run1-dly', kind: 'dsn' }, soon());
+    server.append(bounce('mf-run1-dly', 'delayed'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(watcher.notices('mf-run1-dly').map((n) => n.raw)).toEqual([expect.stringContaining('Action: delayed')]);
+    server.append(bounce('mf-run1-dly'));
+    const found = await dsn;
+    expect(found?.raw).toContain('Action: failed');
+    expect(found?.raw).not.toContain('Action: delayed');
+  });
+
+  it('hands back the source byte for byte, 8-bit text included', async () => {
+    const { server, open } = await setup();
+    watcher = await open();
+    const text = `${probe('mf-run1-8bit').replace('Hello', 'Grüße, Ünïcødé')}`;
+    // The test server writes each character of a string as one byte: hand it the UTF-8 bytes that way.
+    server.append(Buffer.from(text, 'utf8').toString('latin1'));
+    const found = await watcher.waitFor({ token: 'mf-run1-8bit', kind: 'message' }, soon());
+    expect(Buffer.isBuffer(found?.source)).toBe(true);
+    expect(found?.source.equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(found?.raw).toContain('Grüße');
   });
 
   it('polls when the server has no IDLE', async () => {

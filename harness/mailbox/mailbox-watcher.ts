@@ -11,7 +11,8 @@ import type { SecretStore } from '../config/secret-store.ts';
 import { MailflowError, errorMessage } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { openImap } from './imap-session.ts';
-import { INDEX_HEADER_FIELDS, examineHeaders, matchKey, matches, type ExaminedMessage, type WatchMatch } from './message-index.ts';
+import { isFailureBounce } from '../analysis/dsn.ts';
+import { INDEX_HEADER_FIELDS, examineHeaders, isNoticeFor, matchKey, matches, type ExaminedMessage, type WatchMatch } from './message-index.ts';
 import { reconnectDelay, Waiters, type WatchResult } from './watch-waiters.ts';
 
 export type { WatchMatch } from './message-index.ts';
@@ -35,6 +36,8 @@ export interface MailboxWatcher {
   waitFor(match: WatchMatch, deadline: number, signal?: AbortSignal): Promise<WatchResult | undefined>;
   /** Further copies of a token found so far (a copy that arrives later is counted here, never returned). */
   duplicates(match: WatchMatch): number;
+  /** Delay and success notices (DSNs that report no failure) about a token, as fetched, oldest first. */
+  notices(token: string): { raw: string; source: Buffer }[];
   /** Deletes messages by UID (probes after a run). UIDs from before a UIDVALIDITY change are skipped. */
   cleanup(uids: readonly number[]): Promise<void>;
   close(): Promise<void>;
@@ -87,6 +90,13 @@ class Watcher implements MailboxWatcher {
 
   duplicates(match: WatchMatch): number {
     return this.waiters.duplicates(match);
+  }
+
+  notices(token: string): { raw: string; source: Buffer }[] {
+    return [...this.messages.values()]
+      .filter((m) => isNoticeFor(m, token))
+      .sort((a, b) => a.uid - b.uid)
+      .map((m) => ({ raw: m.raw ?? '', source: m.source ?? Buffer.alloc(0) }));
   }
 
   async cleanup(uids: readonly number[]): Promise<void> {
@@ -214,7 +224,10 @@ class Watcher implements MailboxWatcher {
     const fresh = fetched.filter((m) => m.uid > this.lastUid).sort((a, b) => a.uid - b.uid);
     for (const m of fresh) {
       const entry = examineHeaders({ uid: m.uid, seenAt, headers: m.headers, envelopeSubject: m.envelope?.subject, envelopeFrom: m.envelope?.from?.[0]?.address, size: m.size });
-      if (entry.dsn) entry.raw = await this.source(client, m.uid, m.size);
+      if (entry.dsn) {
+        this.keepSource(entry, await this.source(client, m.uid, m.size));
+        entry.bounce = isFailureBounce(entry.raw ?? '');
+      }
       this.messages.set(m.uid, entry);
       this.lastUid = Math.max(this.lastUid, m.uid);
       this.waiters.noteCopy(entry);
@@ -228,16 +241,21 @@ class Watcher implements MailboxWatcher {
       const hits = [...this.messages.values()].filter((m) => matches(m, match)).sort((a, b) => a.uid - b.uid);
       const first = hits[0];
       if (!first) continue;
-      first.raw ??= await this.source(client, first.uid, first.size);
-      this.waiters.found(matchKey(match), { raw: first.raw, uid: first.uid, seenAt: first.seenAt }, hits.map((h) => h.uid));
+      if (first.source === undefined) this.keepSource(first, await this.source(client, first.uid, first.size));
+      this.waiters.found(matchKey(match), { raw: first.raw ?? '', source: first.source ?? Buffer.alloc(0), uid: first.uid, seenAt: first.seenAt }, hits.map((h) => h.uid));
     }
   }
 
-  private async source(client: ImapFlow, uid: number, size: number | undefined): Promise<string> {
+  /** The bytes stay as fetched; the UTF-8 reading is only for matching and header analysis. */
+  private keepSource(entry: ExaminedMessage, source: Buffer): void {
+    entry.source = source;
+    entry.raw = source.toString('utf8');
+  }
+
+  private async source(client: ImapFlow, uid: number, size: number | undefined): Promise<Buffer> {
     const max = this.opts.maxMessageBytes ?? 25 * 1024 * 1024;
     const query = size !== undefined && size <= max ? { uid: true, source: true } : { uid: true, source: { maxLength: max } };
     const msg = await client.fetchOne(String(uid), query, { uid: true });
-    // Probes are 7-bit (nodemailer encodes bodies); UTF-8 keeps any 8-bit header readable.
-    return msg && msg.source ? msg.source.toString('utf8') : '';
+    return msg && msg.source ? msg.source : Buffer.alloc(0);
   }
 }

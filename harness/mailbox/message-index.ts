@@ -26,8 +26,15 @@ export interface ExaminedMessage {
   dsn: boolean;
   /** RFC822.SIZE, when the server told it. */
   size?: number;
-  /** Full source, once fetched (always for DSN candidates: the token is inside). */
+  /** Full source, once fetched (always for DSN candidates: the token is inside), decoded as UTF-8. */
   raw?: string;
+  /** The same source byte for byte. */
+  source?: Buffer;
+  /**
+   * For a DSN candidate, once fetched: does it report a failure? A delay or
+   * success notice (RFC 3464 action delayed/relayed/delivered) is false.
+   */
+  bounce?: boolean;
 }
 
 export interface HeaderInput {
@@ -72,7 +79,12 @@ export function isDsnCandidate(contentType: string, from: string): boolean {
 export function matches(m: ExaminedMessage, match: WatchMatch): boolean {
   const token = match.token.toLowerCase();
   if (match.kind === 'message') return !m.dsn && (m.probeTokens.includes(token) || m.subject.includes(token));
-  return m.dsn && m.raw !== undefined && m.raw.toLowerCase().includes(token);
+  return m.dsn && m.bounce !== false && m.raw !== undefined && m.raw.toLowerCase().includes(token);
+}
+
+/** A delay or success notice (not a bounce) about the probe with this token. */
+export function isNoticeFor(m: ExaminedMessage, token: string): boolean {
+  return m.dsn && m.bounce === false && m.raw !== undefined && m.raw.toLowerCase().includes(token.toLowerCase());
 }
 
 /** Header name (lowercase) -> unfolded values, in order (RFC 5322 §2.2.3 unfolding). */

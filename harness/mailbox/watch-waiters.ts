@@ -7,8 +7,10 @@
 import { matchKey, matches, type ExaminedMessage, type WatchMatch } from './message-index.ts';
 
 export interface WatchResult {
-  /** Full source as fetched (cut at maxMessageBytes). */
+  /** Full source as fetched (cut at maxMessageBytes), decoded as UTF-8 for reading. */
   raw: string;
+  /** The same source byte for byte: for evidence files and DKIM re-verification. */
+  source: Buffer;
   uid: number;
   /** Epoch ms when the watcher first examined the message. */
   seenAt: number;

@@ -34,7 +34,12 @@ export function aligned(authenticated: string | undefined, domain: string): bool
   return a === d || a.endsWith(`.${d}`) || d.endsWith(`.${a}`);
 }
 
-export async function recipientAuth(plan: PlanContext, raw: string): Promise<RecipientAuth> {
+/**
+ * The recipient's verdicts and our own. `source` is the message byte for byte
+ * (re-verification hashes the body, RFC 6376 §3.7); without it the UTF-8 text
+ * is used, which is the same for the 7-bit messages nodemailer sends.
+ */
+export async function recipientAuth(plan: PlanContext, raw: string, source?: Uint8Array): Promise<RecipientAuth> {
   const trusted = trustedAuthenticationResults(raw, plan.config.recipient.authservIds, plan.config.gateway.hopPatterns);
   const results = trusted.flatMap((h) => h.results);
   const headerLines = trusted.map((h) => `Authentication-Results: ${h.raw}`);
@@ -42,12 +47,15 @@ export async function recipientAuth(plan: PlanContext, raw: string): Promise<Rec
   const out: RecipientAuth = { results, headerLines, evidence: [] };
   const envelopeFrom = mailFrom(raw);
   try {
-    out.reverification = await reverify(raw, {
+    const ours = await reverify(source ?? raw, {
       resolver: createResolver(plan.config.dns.servers),
       ...(fromGateway?.fromIp ? { ip: fromGateway.fromIp } : {}),
       ...(fromGateway?.fromHelo ? { helo: fromGateway.fromHelo } : {}),
       ...(envelopeFrom ? { mailFrom: envelopeFrom } : {}),
     });
+    // reverify reports mailauth's own failure in `error` rather than throwing: that is "unavailable", not a result.
+    if (ours.error !== undefined) out.reverifyError = ours.error;
+    else out.reverification = ours;
   } catch (err) {
     out.reverifyError = errorMessage(err);
   }
@@ -65,4 +73,9 @@ function mailFrom(raw: string): string | undefined {
   const head = raw.slice(0, 65536).split(/\r?\n\r?\n/, 1)[0] ?? '';
   const m = /^Return-Path:\s*<([^>]*)>/im.exec(head);
   return m?.[1] || undefined;
+}
+
+/** Results of a re-verification that say it could not decide (RFC 8601 §2.7.1 temperror; mailauth's own error). */
+export function undecided(result: string | undefined): boolean {
+  return result === 'temperror' || result === 'error';
 }

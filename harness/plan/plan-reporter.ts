@@ -57,10 +57,41 @@ export class PlanReporter implements Reporter {
   }
 
   async onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message: string }>): Promise<void> {
-    if (unhandled.length > 0 && this.cases.size === 0) {
-      const acc = this.caseAcc('SETUP', placeholderMeta('SETUP'));
-      acc.checks.push({ name: 'run set-up', verdict: 'ERROR', detail: unhandled.map((e) => e.message).join('; '), evidence: [] });
+    this.state = (await readRunState(this.opts.runDir)) ?? this.state;
+    const messages = [...(this.state?.setupError === undefined ? [] : [this.state.setupError]), ...unhandled.map((e) => e.message)];
+    this.recordSetupErrors(messages);
+    this.finished = true;
+    await this.flush();
+  }
+
+  /**
+   * Errors outside any case (the global setup threw, a worker died): one
+   * SETUP case with verdict ERROR, so neither the report nor the exit code can
+   * read a run that never decided anything as accepted.
+   */
+  recordSetupErrors(messages: readonly string[]): void {
+    const acc = this.caseAcc(SETUP_ID, setupMeta());
+    const known = new Set(acc.checks.map((c) => c.detail));
+    for (const detail of messages) {
+      if (known.has(detail)) continue;
+      known.add(detail);
+      acc.checks.push({ name: 'run set-up', verdict: 'ERROR', detail, evidence: [] });
     }
+    if (acc.checks.length === 0) this.cases.delete(SETUP_ID);
+  }
+
+  /** Cases with at least one result so far. */
+  caseCount(): number {
+    return this.cases.size;
+  }
+
+  /** Writes results.json as it stands now (before the first result: no case, incomplete). */
+  async start(): Promise<void> {
+    await this.flush();
+  }
+
+  /** Marks the run finished (when vitest never reached onTestRunEnd) and writes the final results. */
+  async finish(): Promise<void> {
     this.finished = true;
     await this.flush();
   }
@@ -102,6 +133,18 @@ function toCase(acc: CaseAcc): CaseResult {
 
 function caseIdOf(moduleId: string): string {
   return /^([A-Z]+\d+)/.exec(path.basename(moduleId))?.[1] ?? path.basename(moduleId);
+}
+
+const SETUP_ID = 'SETUP';
+
+function setupMeta(): CaseMeta {
+  return {
+    ...placeholderMeta(SETUP_ID),
+    title: 'Run set-up',
+    description: 'Opening the target and gathering the probes before the cases run.',
+    expected: 'The set-up completes, so that the selected cases can decide.',
+    correctiveActions: ['Read the error: it names the setting, host or account that stopped the run; fix it and run again.'],
+  };
 }
 
 function placeholderMeta(id: string): CaseMeta {

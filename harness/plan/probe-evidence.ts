@@ -2,17 +2,19 @@
  * What the probe-reading cases share: why a probe cannot be judged, and the
  * evidence items every case shows (transcript, Received lines, DSN).
  */
+import { failedRecipient } from '../analysis/dsn.ts';
 import { findGatewayHops } from '../analysis/hop-roles.ts';
 import { receivedChain, type Hop } from '../analysis/received-chain.ts';
 import type { Evidence } from '../report/model.ts';
 import type { CheckOutcome } from './define-case.ts';
 import type { PlanContext } from './plan-context.ts';
-import type { DsnReport, ProbeRecord } from './probe-types.ts';
+import { isHarnessCode, type DsnReport, type ProbeRecord } from './probe-types.ts';
 
 /** One line naming the refusal in a DSN: who refused and what they said. */
 export function dsnReason(dsn: DsnReport | undefined): string {
   if (!dsn) return 'a bounce arrived but could not be read as a delivery status notification';
-  const r = dsn.recipients[0];
+  // The recipient that failed, not a delayed or delivered one listed before it (RFC 3464 §2.3.3).
+  const r = failedRecipient(dsn) ?? dsn.recipients[0];
   const remote = r?.remoteMta ? `${mtaName(r.remoteMta)} refused it` : 'it was refused';
   const diag = (r?.diagnosticCode ?? r?.status ?? 'no diagnostic code').replace(/^smtp;\s*/i, '');
   return `${dsn.reportingMta ? mtaName(dsn.reportingMta) : 'an MTA'} reported that ${remote}: ${diag}`;
@@ -21,6 +23,30 @@ export function dsnReason(dsn: DsnReport | undefined): string {
 /** "dns; mx.example.com" (RFC 3464 §2.1.2 mta-name-type) as just the name. */
 export function mtaName(field: string): string {
   return field.replace(/^\s*dns\s*;\s*/i, '').trim();
+}
+
+/**
+ * Why the harness could not tell what happened to the probe, or undefined:
+ * submission failed on our side (credentials, TLS, network, config: the
+ * account or key is named), or the probe timed out while the sender's
+ * mailbox, where a bounce would have arrived, could not be read. Cases that
+ * would FAIL on a missing probe give ERROR instead (DESIGN.md verdicts).
+ */
+export function harnessFault(plan: PlanContext, probe: ProbeRecord | undefined): string | undefined {
+  if (!probe) return undefined;
+  const d = probe.delivery;
+  if (d.status === 'not-sent') {
+    const last = probe.submission.attempts.at(-1);
+    const err = d.error ?? last?.error;
+    if (!err || !isHarnessCode(err.code)) return undefined;
+    const where = probe.senderKey ? `${probe.senderKey}.smtp (${probe.senderAccount ?? '?'})` : 'senders[]';
+    return `the harness could not submit the probe through ${where}: ${err.code}: ${err.message}`;
+  }
+  if (d.status === 'timeout' && d.bounceWatchError) {
+    const e = d.bounceWatchError;
+    return `the probe did not reach ${probe.to} within ${plan.config.timeouts.deliverySeconds} s, and ${e.key}, where a bounce would arrive, could not be read (${e.code}: ${e.message})`;
+  }
+  return undefined;
 }
 
 /** Why the delivered message is not there, or undefined when it is. */
@@ -45,13 +71,15 @@ export function undeliveredReason(plan: PlanContext, probe: ProbeRecord | undefi
 }
 
 /** NOT_RUN for cases that read the delivered message when there is none (never PASS on a probe that never arrived). */
-export function requireDelivered(plan: PlanContext, probe: ProbeRecord | undefined): { raw: string; probe: ProbeRecord } | CheckOutcome {
-  const reason = undeliveredReason(plan, probe);
+export function requireDelivered(plan: PlanContext, probe: ProbeRecord | undefined): { raw: string; source?: Uint8Array; probe: ProbeRecord } | CheckOutcome {
+  const fault = harnessFault(plan, probe);
+  const reason = fault ?? undeliveredReason(plan, probe);
   if (reason !== undefined || !probe?.delivery.raw) {
-    const verdict = probe?.delivery.status === 'error' ? 'ERROR' : 'NOT_RUN';
+    const verdict = probe?.delivery.status === 'error' || fault !== undefined ? 'ERROR' : 'NOT_RUN';
     return { verdict, detail: reason ?? 'the delivered message was not kept', evidence: probeEvidence(probe) };
   }
-  return { raw: probe.delivery.raw, probe };
+  const source = probe.delivery.source;
+  return { raw: probe.delivery.raw, ...(source === undefined ? {} : { source }), probe };
 }
 
 export function isOutcome(x: object): x is CheckOutcome {
@@ -83,6 +111,9 @@ export function probeEvidence(probe: ProbeRecord | undefined): Evidence[] {
   const out: Evidence[] = [{ kind: 'text', label: 'Probe', text: `Message-ID ${probe.messageId}\nfrom ${probe.from} to ${probe.to}\nformat ${probe.format}, status ${probe.delivery.status}` }];
   out.push(...submissionEvidence(probe));
   if (probe.delivery.dsn) out.push(...dsnEvidence(probe.delivery.dsn));
+  for (const n of probe.delivery.notices ?? []) out.push(...dsnEvidence(n).map((e) => ({ ...e, label: `${e.label} (${n.recipients.map((r) => r.action ?? '?').join(', ')}: not a bounce)` })));
+  const w = probe.delivery.bounceWatchError;
+  if (w) out.push({ kind: 'text', label: "Sender's mailbox", text: `${w.key} could not be read: ${w.code}: ${w.message}` });
   if (probe.delivery.evidenceFile) out.push({ kind: 'file', label: 'Message as delivered', path: probe.delivery.evidenceFile });
   return out;
 }

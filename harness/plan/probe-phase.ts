@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDsn } from '../analysis/dsn.ts';
+import { parseDsn, readDsn, type DsnReport } from '../analysis/dsn.ts';
 import type { Config, Endpoint, ProbeFormat, Sender } from '../config/schema.ts';
 import type { SecretStore } from '../config/secret-store.ts';
 import { errorMessage, isMailflowError } from '../errors.ts';
@@ -31,14 +31,20 @@ interface PlannedProbe {
   domain: string;
   format: ProbeFormat;
   sender: Sender | undefined;
+  /** Index of the sender in config.senders, -1 when the domain has none. */
+  senderIndex: number;
 }
 
-type Wait = { kind: 'message' | 'dsn'; raw: string; seenAt: number; duplicates: number } | undefined;
+type Found = { kind: 'message' | 'dsn'; raw: string; source: Buffer; seenAt: number; duplicates: number };
+type Wait = Found | undefined;
+type WatchError = NonNullable<Delivery['bounceWatchError']>;
+/** The sender's mailbox as a bounce source: `key` names it in messages (`senders[0].imap (user@host:port)`). */
+type BounceWatch = { key: string; watcher?: MailboxWatcher; error?: WatchError };
 
 export function planProbes(config: Config, formats: ProbeFormat[]): PlannedProbe[] {
   return config.domains.flatMap((d) => {
-    const sender = config.senders.find((s) => s.address.toLowerCase().endsWith(`@${d.name.toLowerCase()}`));
-    return formats.map((format) => ({ domain: d.name, format, sender }));
+    const senderIndex = config.senders.findIndex((s) => s.address.toLowerCase().endsWith(`@${d.name.toLowerCase()}`));
+    return formats.map((format) => ({ domain: d.name, format, sender: config.senders[senderIndex], senderIndex }));
   });
 }
 
@@ -59,7 +65,17 @@ function endpointKey(e: Endpoint): string {
   return `${e.host}:${e.port}:${e.auth?.user ?? ''}`;
 }
 
+/** `user at host:port` (or `host:port`): names the account without any secret. */
+export function accountOf(e: Endpoint): string {
+  return `${e.auth ? `${e.auth.user} at ` : ''}${e.host}:${e.port}`;
+}
+
+function codedError(err: unknown, secrets: SecretStore): { code: string; message: string } {
+  return { code: isMailflowError(err) ? err.code : 'EINTERNAL', message: secrets.redact(errorMessage(err)) };
+}
+
 type WatcherResult = MailboxWatcher | { error: { code: string; message: string } };
+type Watchers = Awaited<ReturnType<typeof openWatchers>>;
 
 /** One watcher per distinct mailbox: the recipient's, and each sender's (for bounces). */
 async function openWatchers(config: Config, secrets: SecretStore, planned: PlannedProbe[], logger: Logger) {
@@ -71,7 +87,7 @@ async function openWatchers(config: Config, secrets: SecretStore, planned: Plann
     const p = createMailboxWatcher(e, secrets, { logger, connectTimeoutMs: config.timeouts.connectSeconds * 1000 }).then(
       (w) => (results.set(key, w), w),
       (err: unknown) => {
-        results.set(key, { error: { code: isMailflowError(err) ? err.code : 'EINTERNAL', message: secrets.redact(errorMessage(err)) } });
+        results.set(key, { error: codedError(err, secrets) });
         return undefined;
       },
     );
@@ -83,63 +99,115 @@ async function openWatchers(config: Config, secrets: SecretStore, planned: Plann
   return Object.assign(watchers, { results });
 }
 
-async function runOne(
-  p: PlannedProbe,
-  opts: ProbePhaseOptions,
-  watchers: Awaited<ReturnType<typeof openWatchers>>,
-  evidenceDir: string,
-): Promise<ProbeRecord> {
-  const { config, secrets } = opts;
+/** The sender's bounce watcher, or why there is none (a mailbox that could not be opened is not silence). */
+async function senderWatch(p: PlannedProbe, watchers: Watchers): Promise<BounceWatch> {
+  const imap = p.sender?.imap;
+  if (!imap) return { key: '' };
+  const key = `senders[${p.senderIndex}].imap (${accountOf(imap)})`;
+  const watcher = await watchers.get(endpointKey(imap));
+  if (watcher) return { key, watcher };
+  const failure = watchers.results.get(endpointKey(imap));
+  const error = failure && 'error' in failure ? failure.error : { code: 'EINTERNAL', message: 'mailbox not opened' };
+  return { key, error: { key, ...error } };
+}
+
+async function runOne(p: PlannedProbe, opts: ProbePhaseOptions, watchers: Watchers, evidenceDir: string): Promise<ProbeRecord> {
+  const { config } = opts;
   const id = `${p.domain}-${p.format}`;
   const to = config.recipient.address;
   const from = p.sender?.address ?? `(no sender for ${p.domain})`;
   const built = buildProbe({ from, to, domain: p.domain, format: p.format, subjectPrefix: config.probes.subjectPrefix, runId: opts.runId });
-  const base = { id, token: built.token, domain: p.domain, format: p.format, from, to, messageId: built.messageId, subject: built.subject };
-  const notSent = (submission: Submission, delivery: Partial<Delivery>): ProbeRecord => ({
-    ...base,
-    submission,
-    delivery: { status: 'not-sent', duplicates: 0, ...delivery },
-  });
+  const who = p.sender ? { senderKey: `senders[${p.senderIndex}]`, senderAccount: accountOf(p.sender.smtp) } : {};
+  const base = { id, token: built.token, domain: p.domain, format: p.format, from, to, messageId: built.messageId, subject: built.subject, ...who };
+  const unsent = { accepted: false, attempts: [] };
   if (!p.sender) {
-    return notSent({ accepted: false, attempts: [] }, { error: { code: 'ECONFIG', message: `no sender configured for ${p.domain} (add one to senders[])` } });
+    return { ...base, submission: unsent, delivery: { status: 'not-sent', duplicates: 0, error: { code: 'ECONFIG', message: `no sender configured for ${p.domain} (add one to senders[])` } } };
   }
   const recipientKey = endpointKey(config.recipient.imap);
   const recipientWatcher = await watchers.get(recipientKey);
   if (!recipientWatcher) {
     const failure = watchers.results.get(recipientKey);
     const error = failure && 'error' in failure ? failure.error : { code: 'EINTERNAL', message: 'recipient mailbox not opened' };
-    return { ...base, submission: { accepted: false, attempts: [] }, delivery: { status: 'error', duplicates: 0, error } };
+    return { ...base, submission: unsent, delivery: { status: 'error', duplicates: 0, error } };
   }
-  const senderWatcher = p.sender.imap ? await watchers.get(endpointKey(p.sender.imap)) : undefined;
-  // Wait before sending: a fast route must not deliver before anyone listens.
+  const bounces = await senderWatch(p, watchers);
+  const outcome = await sendAndWait({ sender: p.sender, token: built.token, mail: built.mail, recipientWatcher, bounces, opts });
+  const watchError = outcome.bounceWatchError ?? bounces.error;
+  const extra = { ...(watchError ? { bounceWatchError: watchError } : {}), ...(await keepNotices(bounces.watcher, built.token, id, evidenceDir)) };
+  if ('delivery' in outcome) return { ...base, submission: outcome.submission, delivery: { ...outcome.delivery, ...extra } };
+  const delivery = await toDelivery(outcome.found, id, outcome.acceptedAt, evidenceDir);
+  return { ...base, submission: outcome.submission, delivery: { ...delivery, ...extra } };
+}
+
+interface SendAndWait {
+  sender: Sender;
+  token: string;
+  mail: ReturnType<typeof buildProbe>['mail'];
+  recipientWatcher: MailboxWatcher;
+  bounces: BounceWatch;
+  opts: ProbePhaseOptions;
+}
+
+type SendOutcome =
+  | { submission: Submission; delivery: Delivery; bounceWatchError?: WatchError }
+  | { submission: Submission; found: Wait; acceptedAt: number; bounceWatchError?: WatchError };
+
+/** Listens first (a fast route must not deliver before anyone listens), then submits, then waits for the message or a bounce. */
+async function sendAndWait(w: SendAndWait): Promise<SendOutcome> {
+  const { config, secrets } = w.opts;
   const deadline = Date.now() + config.timeouts.deliverySeconds * 1000;
   const abort = new AbortController();
-  const waits: Promise<Wait>[] = [
-    recipientWatcher.waitFor({ token: built.token, kind: 'message' }, deadline, abort.signal).then((r) => r && { kind: 'message' as const, ...r }),
-  ];
-  if (senderWatcher) {
-    waits.push(senderWatcher.waitFor({ token: built.token, kind: 'dsn' }, deadline, abort.signal).then((r) => r && { kind: 'dsn' as const, ...r }));
-  }
-  const submission = await sendProbe(p.sender.smtp, secrets, built.mail, {
-    retries: config.timeouts.submitRetries,
-    connectTimeoutMs: config.timeouts.connectSeconds * 1000,
-    logger: opts.logger,
-  });
-  if (!submission.accepted) {
+  let bounceWatchError: WatchError | undefined;
+  const keep = (e?: WatchError) => (e ? { bounceWatchError: e } : {});
+  const message = w.recipientWatcher.waitFor({ token: w.token, kind: 'message' }, deadline, abort.signal).then((r) => r && { kind: 'message' as const, ...r });
+  const bounce = w.bounces.watcher
+    ? w.bounces.watcher.waitFor({ token: w.token, kind: 'dsn' }, deadline, abort.signal).then(
+        (r) => r && { kind: 'dsn' as const, ...r },
+        (err: unknown) => {
+          // A sender mailbox lost mid-wait: the message may still arrive, but a bounce could not be seen.
+          if (!abort.signal.aborted) bounceWatchError = { key: w.bounces.key, ...codedError(err, secrets) };
+          return undefined;
+        },
+      )
+    : Promise.resolve(undefined);
+  const waits: Promise<Wait>[] = [message, bounce];
+  const stop = async () => {
     abort.abort();
     await Promise.allSettled(waits);
-    return notSent(submission, {});
+  };
+  let submission: Submission;
+  try {
+    submission = await sendProbe(w.sender.smtp, secrets, w.mail, { retries: config.timeouts.submitRetries, connectTimeoutMs: config.timeouts.connectSeconds * 1000, logger: w.opts.logger });
+  } catch (err) {
+    // A harness fault before any attempt (an unresolvable secret, an OAuth token refused): ERROR, with its code.
+    await stop();
+    return { submission: { accepted: false, attempts: [] }, delivery: { status: 'not-sent', duplicates: 0, error: codedError(err, secrets) } };
+  }
+  if (!submission.accepted) {
+    await stop();
+    return { submission, delivery: { status: 'not-sent', duplicates: 0 }, ...keep(bounceWatchError) };
   }
   const acceptedAt = Date.now();
   const first = await firstDefined(waits);
-  abort.abort();
+  await stop();
   if (first.value === undefined && first.errors.length > 0) {
-    // The mailbox watch itself failed (reconnects exhausted, login refused): we could not tell.
-    const err = first.errors[0];
-    const error = { code: isMailflowError(err) ? err.code : 'EINTERNAL', message: secrets.redact(errorMessage(err)) };
-    return { ...base, submission, delivery: { status: 'error', duplicates: 0, error } };
+    // The recipient's mailbox watch itself failed (reconnects exhausted, login refused): we could not tell.
+    return { submission, delivery: { status: 'error', duplicates: 0, error: codedError(first.errors[0], secrets) }, ...keep(bounceWatchError) };
   }
-  return { ...base, submission, delivery: await toDelivery(first.value, id, acceptedAt, evidenceDir) };
+  return { submission, found: first.value, acceptedAt, ...keep(bounceWatchError) };
+}
+
+/** Delay and success notices about the probe: kept as evidence, never counted as its bounce. */
+async function keepNotices(watcher: MailboxWatcher | undefined, token: string, id: string, evidenceDir: string): Promise<Pick<Delivery, 'notices'>> {
+  const found = watcher?.notices(token) ?? [];
+  const notices: DsnReport[] = [];
+  for (const [i, n] of found.slice(0, 10).entries()) {
+    const file = `${id}-notice-${i + 1}.eml`;
+    await writeFile(path.join(evidenceDir, file), n.source);
+    const dsn = readDsn(n.raw);
+    if (dsn) notices.push({ ...dsn, evidenceFile: `evidence/${file}` });
+  }
+  return notices.length > 0 ? { notices } : {};
 }
 
 async function toDelivery(first: Wait, id: string, acceptedAt: number, evidenceDir: string): Promise<Delivery> {
@@ -147,11 +215,12 @@ async function toDelivery(first: Wait, id: string, acceptedAt: number, evidenceD
   const common = { detectedAt: new Date(first.seenAt).toISOString(), latencyMs: first.seenAt - acceptedAt, duplicates: first.duplicates };
   if (first.kind === 'message') {
     const evidenceFile = `evidence/${id}.eml`;
-    await writeFile(path.join(evidenceDir, `${id}.eml`), first.raw);
-    return { status: 'delivered', raw: first.raw, evidenceFile, ...common };
+    // The bytes as fetched: the evidence file must be the message, not a re-encoding of it.
+    await writeFile(path.join(evidenceDir, `${id}.eml`), first.source);
+    return { status: 'delivered', raw: first.raw, source: first.source, evidenceFile, ...common };
   }
   const dsnFile = `evidence/${id}-dsn.eml`;
-  await writeFile(path.join(evidenceDir, `${id}-dsn.eml`), first.raw);
+  await writeFile(path.join(evidenceDir, `${id}-dsn.eml`), first.source);
   const dsn = await parseDsn(first.raw);
   return { status: 'bounced', ...common, ...(dsn ? { dsn: { ...dsn, evidenceFile: dsnFile } } : {}) };
 }

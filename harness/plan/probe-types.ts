@@ -1,4 +1,5 @@
 /** What the probe phase records for each probe; cases read these (DESIGN.md "The plan as vitest tests"). */
+import type { DsnReport } from '../analysis/dsn.ts';
 import type { ProbeFormat } from '../config/schema.ts';
 
 export interface TranscriptLine {
@@ -23,24 +24,8 @@ export interface Submission {
   attempts: SubmissionAttempt[];
 }
 
-/** An RFC 3464 delivery status notification found in the sender's mailbox. */
-export interface DsnReport {
-  /** Reporting-MTA, e.g. "dns; mail.acme.test" */
-  reportingMta?: string;
-  subject?: string;
-  from?: string;
-  recipients: {
-    finalRecipient?: string;
-    action?: string;
-    status?: string;
-    remoteMta?: string;
-    diagnosticCode?: string;
-  }[];
-  /** Received lines of the returned original message (message/rfc822 or text/rfc822-headers). */
-  originalReceived: string[];
-  /** Evidence file with the DSN's raw source, relative to the run folder. */
-  evidenceFile?: string;
-}
+/** The DSN type lives with its parser (analysis/ imports nothing from plan/). */
+export type { DsnReport } from '../analysis/dsn.ts';
 
 export type DeliveryStatus = 'delivered' | 'bounced' | 'timeout' | 'not-sent' | 'error';
 
@@ -50,14 +35,26 @@ export interface Delivery {
   detectedAt?: string;
   /** From submission accepted to detection, ms. */
   latencyMs?: number;
-  /** Raw delivered message, as fetched over IMAP. */
+  /** Raw delivered message, as fetched over IMAP, decoded as UTF-8 for reading headers. */
   raw?: string;
+  /**
+   * The same message byte for byte: what the evidence file holds and what
+   * DKIM is re-verified on (an 8bit body re-encoded would fail its body hash).
+   */
+  source?: Uint8Array;
   /** Evidence file with the raw message, relative to the run folder. */
   evidenceFile?: string;
   /** Further copies with the same token: recorded, never counted as another probe. */
   duplicates: number;
   dsn?: DsnReport;
+  /** Delay and success notices (RFC 3464 action delayed/relayed/delivered): evidence, never a bounce. */
+  notices?: DsnReport[];
   error?: { code: string; message: string };
+  /**
+   * The sender's mailbox, where a bounce would arrive, could not be read: a
+   * probe that then times out is an ERROR (we could not tell), not a FAIL.
+   */
+  bounceWatchError?: { key: string; code: string; message: string };
 }
 
 export interface ProbeRecord {
@@ -70,6 +67,10 @@ export interface ProbeRecord {
   to: string;
   messageId: string;
   subject: string;
+  /** Which configured sender sent it, for messages that must name the account: `senders[0]`. */
+  senderKey?: string;
+  /** `user at host:port` of that sender's submission endpoint (no secret). */
+  senderAccount?: string;
   submission: Submission;
   delivery: Delivery;
 }
@@ -96,4 +97,14 @@ export interface ReplyChainRecord {
   legs: ReplyLeg[];
   /** Why the chain stopped early, when it did. */
   stoppedBecause?: string;
+  /** True when it stopped because the harness broke (not the route): its cases are ERROR. */
+  broken?: boolean;
+}
+
+/** Codes that mean the harness could not submit (credentials, TLS, network, config), not that the route refused. */
+const HARNESS_CODES: ReadonlySet<string> = new Set(['EAUTH', 'ETLS', 'ECONNECTION', 'ETIMEDOUT', 'ETIMEOUT', 'ESOCKET', 'EDNS', 'EPROXY', 'ECONFIG', 'ESECRET', 'EINTERNAL']);
+
+/** True when a not-sent probe failed for a reason on our side (DESIGN.md: bad credentials or unreachable host = ERROR). */
+export function isHarnessCode(code: string | undefined): boolean {
+  return code !== undefined && HARNESS_CODES.has(code);
 }

@@ -8,6 +8,9 @@ import { z } from 'zod';
 
 export const RUN_OPTIONS_ENV = 'MAILFLOW_RUN';
 
+/** How many internal domains the lab can serve (`--lab-domains`, `lab --domains`). */
+export const LAB_DOMAINS = { min: 1, max: 20 } as const;
+
 export const runOptionsSchema = z.object({
   runId: z.string().min(1),
   /** Folder this run writes to: `<outDir>/<runId>`. */
@@ -18,7 +21,7 @@ export const runOptionsSchema = z.object({
   overrides: z.array(z.string()).default([]),
   labFaults: z.array(z.string()).default([]),
   /** Extra lab domains (benchmark): the lab serves this many internal domains. */
-  labDomains: z.number().int().min(1).max(20).default(1),
+  labDomains: z.number().int().min(LAB_DOMAINS.min).max(LAB_DOMAINS.max).default(1),
   /** Case ids selected with --only; empty means all. */
   only: z.array(z.string()).default([]),
   executedBy: z.string().optional(),
@@ -40,4 +43,14 @@ export function readRunOptions(env: NodeJS.ProcessEnv = process.env): RunOptions
     return runOptionsSchema.parse({ runId, runDir: `reports/test-${runId}` });
   }
   return runOptionsSchema.parse(JSON.parse(text));
+}
+
+/** The run folder named in the environment, even when the rest of the options do not validate. */
+export function runDirFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  try {
+    const parsed = JSON.parse(env[RUN_OPTIONS_ENV] ?? '') as { runDir?: unknown };
+    return typeof parsed.runDir === 'string' && parsed.runDir !== '' ? parsed.runDir : undefined;
+  } catch {
+    return undefined;
+  }
 }

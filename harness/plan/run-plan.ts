@@ -6,14 +6,13 @@
 import { mkdir, readdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startVitest } from 'vitest/node';
 import { loadConfig } from '../config/load-config.ts';
-import { MailflowError } from '../errors.ts';
+import { errorMessage, MailflowError } from '../errors.ts';
 import { LAB_FAULTS } from '../lab/faults.ts';
 import type { CaseResult, Results } from '../report/model.ts';
-import { renderRun } from '../report/render-all.ts';
 import { PlanReporter } from './plan-reporter.ts';
-import { newRunId, RUN_OPTIONS_ENV, type RunOptions } from './run-options.ts';
+import { LAB_DOMAINS, newRunId, RUN_OPTIONS_ENV, type RunOptions } from './run-options.ts';
+import { pendingRunInfo, writeRunState } from './run-state.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -43,6 +42,10 @@ export async function validateRunOptions(opts: RunPlanOptions): Promise<string[]
   const faults = opts.labFaults ?? [];
   if (opts.configFile !== undefined && faults.length > 0) {
     throw new MailflowError('EUSAGE', '--lab-fault applies to the embedded lab only; drop --config or the faults');
+  }
+  const domains = opts.labDomains;
+  if (domains !== undefined && !(Number.isInteger(domains) && domains >= LAB_DOMAINS.min && domains <= LAB_DOMAINS.max)) {
+    throw new MailflowError('EUSAGE', `--lab-domains: got ${String(domains)} (expected a whole number from ${LAB_DOMAINS.min} to ${LAB_DOMAINS.max})`);
   }
   const unknown = faults.filter((f) => !known.includes(f));
   if (unknown.length > 0) {
@@ -78,6 +81,30 @@ export async function runPlan(opts: RunPlanOptions): Promise<RunPlanResult> {
   };
   process.env[RUN_OPTIONS_ENV] = JSON.stringify(options);
   const reporter = new PlanReporter({ runDir, ...(opts.onCase ? { onCase: opts.onCase } : {}) });
+  // A results.json from the first moment: a run that dies in its set-up or probe phase can still be rendered.
+  await writeRunState(runDir, { run: pendingRunInfo(options, new Date()), probes: [] });
+  await reporter.start();
+  try {
+    await runVitest(filters, reporter);
+  } finally {
+    delete process.env[RUN_OPTIONS_ENV];
+  }
+  const results = await reporter.results();
+  // Loaded only now: the renderers (docx, the PDF browser) need not delay the plan's start, or a usage error.
+  const { renderRun } = await import('../report/render-all.ts');
+  const { written, failed } = await renderRun(runDir, results);
+  await pointLatest(outDir, runDir);
+  return { exitCode: exitCodeOf(results), runDir, results, rendered: written, renderFailures: failed };
+}
+
+/**
+ * Starts vitest (loaded here, not at import: `mailflow analyze` and `--help`
+ * need not pay for it) and gathers every error outside a case into the
+ * reporter, so that a set-up crash is an ERROR case, not an empty run.
+ */
+async function runVitest(filters: string[], reporter: PlanReporter): Promise<void> {
+  const { startVitest } = await import('vitest/node');
+  const errors: string[] = [];
   try {
     const vitest = await startVitest(filters, {
       root: PROJECT_ROOT,
@@ -85,15 +112,25 @@ export async function runPlan(opts: RunPlanOptions): Promise<RunPlanResult> {
       project: 'plan',
       watch: false,
       reporters: [reporter],
+      // Keep vite's TypeScript transforms of the harness on disk between runs (node_modules/.vitest):
+      // start-up then skips re-transforming the same unchanged module graph on every run.
+      fsModuleCache: true,
     });
+    errors.push(...vitest.state.getUnhandledErrors().map(unhandledMessage));
     await vitest.close();
-  } finally {
-    delete process.env[RUN_OPTIONS_ENV];
+  } catch (err) {
+    errors.push(errorMessage(err));
   }
-  const results = await reporter.results();
-  const { written, failed } = await renderRun(runDir, results);
-  await pointLatest(outDir, runDir);
-  return { exitCode: exitCodeOf(results), runDir, results, rendered: written, renderFailures: failed };
+  await reporter.onTestRunEnd([], []);
+  reporter.recordSetupErrors(errors);
+  if (reporter.caseCount() === 0) reporter.recordSetupErrors(['no case reported a result: the plan did not run (see the messages above)']);
+  await reporter.finish();
+}
+
+/** vitest keeps unhandled errors serialized: plain objects with a message. */
+function unhandledMessage(e: unknown): string {
+  if (typeof e === 'object' && e !== null && 'message' in e) return String((e as { message: unknown }).message);
+  return errorMessage(e);
 }
 
 /**

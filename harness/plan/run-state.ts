@@ -10,6 +10,7 @@ import type { Config } from '../config/schema.ts';
 import { findGatewayHops } from '../analysis/hop-roles.ts';
 import { receivedChain, type Hop } from '../analysis/received-chain.ts';
 import type { ProbeSummary, RouteHop, RunInfo } from '../report/model.ts';
+import { PLAN_ORDER } from './plan-catalogue.ts';
 import type { ProbeRecord } from './probe-types.ts';
 import type { RunOptions } from './run-options.ts';
 
@@ -18,6 +19,8 @@ export const RUN_STATE_FILE = 'run-state.json';
 export interface RunState {
   run: RunInfo;
   probes: ProbeSummary[];
+  /** Why the global setup stopped, when it did: the reporter records it as a SETUP ERROR case. */
+  setupError?: string;
 }
 
 const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -25,6 +28,37 @@ export const HARNESS_VERSION: string = pkg.version;
 
 export function configDigest(config: Config): string {
   return createHash('sha256').update(JSON.stringify(config)).digest('hex');
+}
+
+/** Which cases the run was asked to decide (`--only`, or the whole plan) and the plan itself. */
+export function planSelection(only: readonly string[]): Pick<RunInfo, 'selectedCases' | 'planCases'> {
+  const planCases = [...PLAN_ORDER];
+  return { selectedCases: only.length > 0 ? only.map((id) => id.toUpperCase()) : planCases, planCases };
+}
+
+/**
+ * What is known of a run before its target is opened (no config yet): written
+ * at the start so that a run that dies in its set-up or probe phase still has
+ * a results.json to render, marked incomplete.
+ */
+export function pendingRunInfo(options: RunOptions, startedAt: Date): RunInfo {
+  return {
+    id: options.runId,
+    startedAt: startedAt.toISOString(),
+    target: options.configFile ?? 'lab',
+    environment: 'unknown',
+    customer: 'unknown',
+    gateway: { vendor: 'unknown', region: 'unknown' },
+    domains: [],
+    labFaults: options.labFaults,
+    ...(options.executedBy === undefined ? {} : { executedBy: options.executedBy }),
+    ...(options.overseenBy === undefined ? {} : { overseenBy: options.overseenBy }),
+    harnessVersion: HARNESS_VERSION,
+    configDigest: '',
+    warnings: [],
+    complete: false,
+    ...planSelection(options.only),
+  };
 }
 
 export function runInfo(options: RunOptions, config: Config, target: string, warnings: string[], startedAt: Date): RunInfo {
@@ -43,6 +77,7 @@ export function runInfo(options: RunOptions, config: Config, target: string, war
     configDigest: configDigest(config),
     warnings,
     complete: false,
+    ...planSelection(options.only),
   };
 }
 
