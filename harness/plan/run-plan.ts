@@ -84,17 +84,22 @@ export async function runPlan(opts: RunPlanOptions): Promise<RunPlanResult> {
   // A results.json from the first moment: a run that dies in its set-up or probe phase can still be rendered.
   await writeRunState(runDir, { run: pendingRunInfo(options, new Date()), probes: [] });
   await reporter.start();
+  // The PDF's browser starts while the plan runs (it waits on the network most of the time), not after it.
+  const browser = import('../report/pdf-report.ts').then((m) => m.prelaunchPdfBrowser(), () => undefined);
   try {
-    await runVitest(filters, reporter);
+    try {
+      await runVitest(filters, reporter);
+    } finally {
+      delete process.env[RUN_OPTIONS_ENV];
+    }
+    const results = await reporter.results();
+    const { renderRun, renderersFor } = await import('../report/render-all.ts');
+    const { written, failed } = await renderRun(runDir, results, undefined, { renderers: renderersFor({ browser }) });
+    await pointLatest(outDir, runDir);
+    return { exitCode: exitCodeOf(results), runDir, results, rendered: written, renderFailures: failed };
   } finally {
-    delete process.env[RUN_OPTIONS_ENV];
+    await (await browser)?.close();
   }
-  const results = await reporter.results();
-  // Loaded only now: the renderers (docx, the PDF browser) need not delay the plan's start, or a usage error.
-  const { renderRun } = await import('../report/render-all.ts');
-  const { written, failed } = await renderRun(runDir, results);
-  await pointLatest(outDir, runDir);
-  return { exitCode: exitCodeOf(results), runDir, results, rendered: written, renderFailures: failed };
 }
 
 /**

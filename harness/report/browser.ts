@@ -34,17 +34,16 @@ export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promis
   return undefined;
 }
 
-/**
- * Runs `fn` with a browser context on a fresh profile (`--user-data-dir`,
- * which playwright sets from the folder given to launchPersistentContext),
- * then closes the browser and removes the profile, whatever `fn` did.
- */
-export async function withBrowser<T>(
-  executablePath: string,
-  fn: (ctx: BrowserContext) => Promise<T>,
-  opts: { javaScriptEnabled?: boolean } = {},
-): Promise<T> {
+/** A launched browser on its own fresh profile; `close` ends it and removes the profile. */
+export interface LaunchedBrowser {
+  ctx: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Launches Chromium on a fresh profile (`--user-data-dir`, set by launchPersistentContext from the folder). */
+export async function launchBrowser(executablePath: string, opts: { javaScriptEnabled?: boolean } = {}): Promise<LaunchedBrowser> {
   const profile = await mkdtemp(path.join(tmpdir(), 'mailflow-chromium-'));
+  const removeProfile = () => rm(profile, { recursive: true, force: true });
   try {
     const ctx = await chromium.launchPersistentContext(profile, {
       executablePath,
@@ -54,12 +53,26 @@ export async function withBrowser<T>(
       javaScriptEnabled: opts.javaScriptEnabled ?? true,
       timeout: 30_000,
     });
-    try {
-      return await fn(ctx);
-    } finally {
-      await ctx.close();
-    }
+    return { ctx, close: async () => { await ctx.close().finally(removeProfile); } };
+  } catch (err) {
+    await removeProfile();
+    throw err;
+  }
+}
+
+/**
+ * Runs `fn` with a browser context on a fresh profile, then closes the
+ * browser and removes the profile, whatever `fn` did.
+ */
+export async function withBrowser<T>(
+  executablePath: string,
+  fn: (ctx: BrowserContext) => Promise<T>,
+  opts: { javaScriptEnabled?: boolean } = {},
+): Promise<T> {
+  const browser = await launchBrowser(executablePath, opts);
+  try {
+    return await fn(browser.ctx);
   } finally {
-    await rm(profile, { recursive: true, force: true });
+    await browser.close();
   }
 }

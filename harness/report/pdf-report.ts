@@ -13,7 +13,8 @@ import { MailflowError } from '../errors.ts';
 import type { Results } from './model.ts';
 import type { RunRenderer } from './render-all.ts';
 import { renderHtmlReport } from './html-report.ts';
-import { CHROMIUM_HINT, findChromium, withBrowser } from './browser.ts';
+import { CHROMIUM_HINT, findChromium, launchBrowser, withBrowser, type LaunchedBrowser } from './browser.ts';
+import type { BrowserContext } from 'playwright-core';
 import { atomicWriteFile } from './atomic-write.ts';
 import type { Paper } from './docx-report.ts';
 import { SEAL_FILE } from './seal.ts';
@@ -22,18 +23,24 @@ export interface PdfOptions {
   /** Paper size; A4 unless told. */
   paper?: Paper;
   env?: NodeJS.ProcessEnv;
+  /** A browser started ahead (prelaunchPdfBrowser), used instead of launching one; its owner closes it. */
+  browser?: Promise<LaunchedBrowser | undefined>;
 }
 
 const FORMAT: Record<Paper, 'A4' | 'Letter'> = { a4: 'A4', letter: 'Letter' };
 
 /** Prints `html` to PDF bytes with the given browser, scripts disabled. */
 export async function printPdf(executablePath: string, html: string, paper: Paper = 'a4'): Promise<Buffer> {
-  return withBrowser(executablePath, async (ctx) => {
-    const page = await ctx.newPage();
+  return withBrowser(executablePath, (ctx) => printWith(ctx, html, paper), { javaScriptEnabled: false });
+}
+
+async function printWith(ctx: BrowserContext, html: string, paper: Paper): Promise<Buffer> {
+  const page = await ctx.newPage();
+  try {
     // The page has no script and a CSP of default-src 'none'; nothing to wait for but layout.
     await page.setContent(html, { waitUntil: 'load' });
     await page.emulateMedia({ media: 'print' });
-    return page.pdf({
+    return await page.pdf({
       format: FORMAT[paper],
       printBackground: true,
       displayHeaderFooter: true,
@@ -41,7 +48,20 @@ export async function printPdf(executablePath: string, html: string, paper: Pape
       footerTemplate: '<div style="font-size:8px;width:100%;text-align:center;color:#555"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
       margin: { top: '14mm', bottom: '16mm', left: '12mm', right: '12mm' },
     });
-  }, { javaScriptEnabled: false });
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Starts the PDF's browser ahead of time (scripts off, as printPdf), so its
+ * launch overlaps the plan's run instead of adding to it; undefined when no
+ * Chromium is installed or it would not start (the renderer then says why).
+ * The caller closes it.
+ */
+export async function prelaunchPdfBrowser(env: NodeJS.ProcessEnv = process.env): Promise<LaunchedBrowser | undefined> {
+  const browser = await findChromium(env);
+  return browser === undefined ? undefined : launchBrowser(browser, { javaScriptEnabled: false }).catch(() => undefined);
 }
 
 /**
@@ -64,7 +84,9 @@ export function pdfRenderer(opts: PdfOptions = {}): RunRenderer {
         throw new MailflowError('EINTERNAL', `report.pdf not written: no Chromium found; ${CHROMIUM_HINT}, then run ${await pdfLaterHint(dir, results)}`);
       }
       const file = path.join(dir, 'report.pdf');
-      await atomicWriteFile(file, await printPdf(browser, renderHtmlReport(results, { print: true }), opts.paper));
+      const html = renderHtmlReport(results, { print: true });
+      const ready = opts.browser ? await opts.browser : undefined;
+      await atomicWriteFile(file, ready ? await printWith(ready.ctx, html, opts.paper ?? 'a4') : await printPdf(browser, html, opts.paper));
       return [file];
     },
   };

@@ -14,7 +14,7 @@ import { createResultsWriter } from './results-writer.ts';
 import { renderHtmlReport } from './html-report.ts';
 import { renderJunit } from './junit.ts';
 import { renderDocx, type Paper } from './docx-report.ts';
-import { pdfRenderer } from './pdf-report.ts';
+import { pdfRenderer, type PdfOptions } from './pdf-report.ts';
 
 /** One output of a run: writes its file(s) into `dir` and returns the paths written. */
 export interface RunRenderer {
@@ -58,6 +58,8 @@ export function docxRenderer(paper: Paper = 'a4'): RunRenderer {
 export interface RendererOptions {
   /** Paper of report.docx and report.pdf (default A4). */
   paper?: Paper;
+  /** A browser started ahead for the PDF (pdf-report.ts prelaunchPdfBrowser). */
+  browser?: PdfOptions['browser'];
 }
 
 /**
@@ -77,7 +79,7 @@ export function renderersFor(opts: RendererOptions = {}): RunRenderer[] {
   textRenderer('html', 'report.html', (r) => renderHtmlReport(r)),
   textRenderer('junit', 'junit.xml', renderJunit),
   docxRenderer(opts.paper),
-  pdfRenderer(opts.paper === undefined ? {} : { paper: opts.paper }),
+  pdfRenderer({ ...(opts.paper === undefined ? {} : { paper: opts.paper }), ...(opts.browser === undefined ? {} : { browser: opts.browser }) }),
   ];
 }
 
