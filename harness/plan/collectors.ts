@@ -4,7 +4,7 @@
  * adds its findings to the plan context; cases only read them, so every
  * message, API response and DNS answer is fetched once and shared.
  */
-import type { Config } from '../config/schema.ts';
+import type { Config, ProbeFormat } from '../config/schema.ts';
 import type { SecretStore } from '../config/secret-store.ts';
 import type { Logger } from '../logger.ts';
 import type { PlanContext } from './plan-context.ts';
@@ -36,9 +36,23 @@ const probes: Collector = {
   name: 'probes',
   cases: PROBE_CASES,
   async collect({ options, config, secrets, logger }) {
-    return { probes: await runProbePhase({ config, secrets, runId: options.runId, runDir: options.runDir, logger }) };
+    const formats = probeFormats(config, options.only);
+    return { probes: await runProbePhase({ config, secrets, runId: options.runId, runDir: options.runDir, logger, formats }) };
   },
 };
+
+/** Cases that read a probe of every configured format; the others read the primary (first) format only. */
+const EVERY_FORMAT_CASES: ReadonlySet<string> = new Set(['MAN14', 'MAN15', 'OPT02']);
+
+/**
+ * The formats to send: every configured one, unless `--only` selects no case
+ * that reads them all; then only the primary probe, which MAN07-MAN13 read.
+ */
+export function probeFormats(config: Config, only: readonly string[]): ProbeFormat[] {
+  const all = config.probes.formats;
+  const everyFormat = only.length === 0 || only.some((id) => EVERY_FORMAT_CASES.has(id.toUpperCase()));
+  return everyFormat ? [...all] : all.slice(0, 1);
+}
 
 /** Add new collectors here, in the order they must run. */
 export const COLLECTORS: readonly Collector[] = [probes, replyChainCollector, gatewayCollector];
