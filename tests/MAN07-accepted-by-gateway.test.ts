@@ -2,7 +2,7 @@ import { defineCase, type CheckOutcome } from '../harness/plan/define-case.ts';
 import type { PlanContext } from '../harness/plan/plan-context.ts';
 import type { ProbeRecord } from '../harness/plan/probe-types.ts';
 import { corroborate } from '../harness/plan/log-corroboration.ts';
-import { dsnReason, gatewayHops, mtaName, hopEvidence, probeEvidence, harnessFault, undeliveredReason } from '../harness/plan/probe-evidence.ts';
+import { dsnReason, gatewayHops, mtaName, hopEvidence, unjudgedProbe } from '../harness/plan/probe-evidence.ts';
 
 defineCase({
   meta: {
@@ -36,14 +36,9 @@ defineCase({
 });
 
 function fromHeaders(plan: PlanContext, probe: ProbeRecord | undefined): CheckOutcome {
-  const reason = undeliveredReason(plan, probe);
-  const evidence = probeEvidence(probe);
-  if (!probe) return { verdict: 'NOT_RUN', detail: reason ?? 'no probe', evidence };
+  const { outcome, reason, evidence } = unjudgedProbe(plan, probe);
+  if (outcome || !probe) return outcome ?? { verdict: 'NOT_RUN', detail: 'no probe', evidence };
   const d = probe.delivery;
-  if (d.status === 'error') return { verdict: 'ERROR', detail: reason ?? 'mailbox error', evidence };
-  // Credentials refused, host unreachable, a sender mailbox that could not be read: we could not tell (ERROR), the route did not refuse (FAIL).
-  const fault = harnessFault(plan, probe);
-  if (fault !== undefined) return { verdict: 'ERROR', detail: fault, evidence };
   if (d.status === 'delivered' && d.raw) {
     const { toGateway } = gatewayHops(plan, d.raw);
     if (toGateway) {

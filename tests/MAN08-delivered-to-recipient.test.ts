@@ -2,7 +2,7 @@ import { defineCase, type CheckOutcome } from '../harness/plan/define-case.ts';
 import { corroborate, deliveryTo } from '../harness/plan/log-corroboration.ts';
 import type { PlanContext } from '../harness/plan/plan-context.ts';
 import type { ProbeRecord } from '../harness/plan/probe-types.ts';
-import { gatewayHops, hopEvidence, probeEvidence, harnessFault, undeliveredReason } from '../harness/plan/probe-evidence.ts';
+import { gatewayHops, hopEvidence, unjudgedProbe } from '../harness/plan/probe-evidence.ts';
 
 defineCase({
   meta: {
@@ -33,14 +33,9 @@ defineCase({
 });
 
 function fromHeaders(plan: PlanContext, probe: ProbeRecord | undefined): CheckOutcome {
-  const reason = undeliveredReason(plan, probe);
-  const evidence = probeEvidence(probe);
-  if (!probe) return { verdict: 'NOT_RUN', detail: reason ?? 'no probe', evidence };
+  const { outcome, reason, evidence } = unjudgedProbe(plan, probe);
+  if (outcome || !probe) return outcome ?? { verdict: 'NOT_RUN', detail: 'no probe', evidence };
   const d = probe.delivery;
-  if (d.status === 'error') return { verdict: 'ERROR', detail: reason ?? 'mailbox error', evidence };
-  // Credentials refused, host unreachable, a sender mailbox that could not be read: we could not tell (ERROR), the route did not refuse (FAIL).
-  const fault = harnessFault(plan, probe);
-  if (fault !== undefined) return { verdict: 'ERROR', detail: fault, evidence };
   if (d.status !== 'delivered' || !d.raw) return { verdict: 'FAIL', detail: reason ?? d.status, evidence };
   const { fromGateway, hops } = gatewayHops(plan, d.raw);
   const dup = d.duplicates > 0 ? `; ${d.duplicates} further cop${d.duplicates === 1 ? 'y' : 'ies'} with the same token seen and not counted` : '';

@@ -6,49 +6,28 @@
  * outbound addresses, DKIM definitions and policies) is NOT_RUN saying an
  * OAuth2 client is needed; everything else keeps its verdict.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { LAB_HMAC } from '../lab/lab-config.ts';
-import { latestResults, ROOT, runCli, verdictMap } from './run-cli.test-helper.ts';
+import { latestResults, readLabEnv, runCli, startLabProcess, verdictMap, type LabProcess } from './run-cli.test-helper.ts';
 
 let dir = '';
-let lab: ChildProcess | undefined;
+let lab: LabProcess | undefined;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'mailflow-hmac-'));
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/mailflow.js'), 'lab', '--write-config', path.join(dir, 'lab.yaml'), '--for', '90'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  lab = child;
-  let printed = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mailflow lab did not start:\n${printed}`)), 20_000);
-    child.stdout.on('data', (d: Buffer) => {
-      printed += d.toString();
-      if (printed.includes('credentials: source')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`mailflow lab exited ${code}:\n${printed}`)));
-  });
+  lab = await startLabProcess(dir, 90);
 });
 
 afterAll(async () => {
-  if (lab && lab.exitCode === null) {
-    const exited = new Promise((r) => lab?.once('exit', r));
-    lab.kill('SIGTERM');
-    await exited;
-  }
+  await lab?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
-async function labEnv(): Promise<Record<string, string>> {
-  const text = await readFile(path.join(dir, 'lab.env'), 'utf8');
-  return Object.fromEntries([...text.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));
-}
+const labEnv = () => readLabEnv(dir);
 
 /** The written lab config with API 1.0 keys instead of the OAuth2 client. */
 async function hmacConfig(): Promise<string> {

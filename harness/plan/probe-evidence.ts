@@ -131,3 +131,19 @@ export function gatewayHops(plan: PlanContext, raw: string) {
 export function describeTls(h: Hop): string {
   return [h.tlsVersion, h.cipher].filter(Boolean).join(', ') || 'version not stated';
 }
+
+/**
+ * MAN07/MAN08's verdict where the probe itself cannot say: NOT_RUN with no
+ * probe, ERROR when its mailbox failed or the harness could not submit it
+ * (credentials refused, host unreachable, a sender mailbox that could not be
+ * read: we could not tell, the route did not refuse). Undefined otherwise,
+ * with the evidence the case goes on with.
+ */
+export function unjudgedProbe(plan: PlanContext, probe: ProbeRecord | undefined): { outcome?: CheckOutcome; reason: string | undefined; evidence: Evidence[] } {
+  const reason = undeliveredReason(plan, probe);
+  const evidence = probeEvidence(probe);
+  if (!probe) return { outcome: { verdict: 'NOT_RUN', detail: reason ?? 'no probe', evidence }, reason, evidence };
+  if (probe.delivery.status === 'error') return { outcome: { verdict: 'ERROR', detail: reason ?? 'mailbox error', evidence }, reason, evidence };
+  const fault = harnessFault(plan, probe);
+  return fault === undefined ? { reason, evidence } : { outcome: { verdict: 'ERROR', detail: fault, evidence }, reason, evidence };
+}
