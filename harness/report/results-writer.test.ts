@@ -41,6 +41,19 @@ describe('createResultsWriter', () => {
     expect(await readResults(join(dir, 'run-1'))).toEqual(sample());
   });
 
+  it('writes the run\'s who and when as null until known, and reads them back as absent', async () => {
+    const r = sample();
+    const { executedBy: _e, overseenBy: _o, ...run } = r.run;
+    const unsigned: Results = { ...r, run };
+    await createResultsWriter(dir).update(unsigned);
+    const json = JSON.parse(await readFile(join(dir, RESULTS_FILE), 'utf8')) as { run: Record<string, unknown> };
+    expect(json.run.executedBy).toBeNull();
+    expect(json.run.overseenBy).toBeNull();
+    const back = await readResults(dir);
+    expect('executedBy' in back.run).toBe(false);
+    expect(back).toEqual(unsigned);
+  });
+
   it('snapshots at call time', async () => {
     const writer = createResultsWriter(dir);
     const results = sample();

@@ -47,7 +47,20 @@ function queueFor(path: string): WriteQueue {
 
 /** The results file as written: pretty JSON, bigint (from verifier data) as a string. */
 export function serializeResults(results: Results): string {
-  return `${JSON.stringify(results, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
+  // The run's who and when are always present (DESIGN.md results contract): null until known.
+  const run = { ...results.run, ...Object.fromEntries(NULLABLE_RUN_KEYS.map((k) => [k, results.run[k] ?? null])) };
+  return `${JSON.stringify({ ...results, run }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
+}
+
+/** Run keys written as null when unset, and read back as absent. */
+const NULLABLE_RUN_KEYS = ['finishedAt', 'executedBy', 'overseenBy'] as const;
+
+function dropNullRunKeys(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null || !('run' in json)) return json;
+  const run = (json as { run: unknown }).run;
+  if (typeof run !== 'object' || run === null) return json;
+  const kept = Object.fromEntries(Object.entries(run).filter(([k, v]) => !(v === null && (NULLABLE_RUN_KEYS as readonly string[]).includes(k))));
+  return { ...json, run: kept };
 }
 
 /** A writer for `<dir>/results.json`; writers for the same path share one queue. */
@@ -123,7 +136,7 @@ export async function readResults(dirOrFile: string): Promise<Results> {
   } catch (e) {
     throw new MailflowError('ECONFIG', `${file}: not valid JSON (${errorMessage(e)})`, { file, path: '(root)' }, { cause: e });
   }
-  const parsed = resultsSchema.safeParse(json);
+  const parsed = resultsSchema.safeParse(dropNullRunKeys(json));
   if (!parsed.success) throw invalid(file, parsed.error.issues);
   // The schema mirrors model.ts; the cast only bridges zod's `T | undefined`
   // optionals and exactOptionalPropertyTypes.
