@@ -24,35 +24,83 @@ function parseDeclarations(text: string): Declaration[] {
   });
 }
 
-/** A rule with one compound selector of tag, classes and ids (`p`, `.x`, `div#y.z`): what mail stylesheets hide with. */
-export interface CssRule {
+/** A compound selector of tag, classes and ids (`p`, `.x`, `div#y.z`). */
+interface Compound {
   tag: string | undefined;
   ids: string[];
   classes: string[];
+}
+
+/**
+ * A rule: the compound the element itself must match, and the compounds its
+ * ancestors must match, nearest first (`.wrap > td p`: p, then td, then .wrap),
+ * each with whether it must be the direct parent (`>`) of the one before.
+ */
+export interface CssRule extends Compound {
+  context: { compound: Compound; parent: boolean }[];
   specificity: number;
   order: number;
   declarations: Declaration[];
+}
+
+/** An element as selectors see it. */
+export interface ElementKey {
+  name: string;
+  id: string;
+  classes: ReadonlySet<string>;
 }
 
 /** Rules by the one key an element must have for them to match: "#id", ".class" or the tag. */
 export type RuleIndex = Map<string, CssRule[]>;
 
 const MAX_RULES = 2000;
-const SIMPLE_SELECTOR = /^([a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)$/i;
+const MAX_COMPOUNDS = 8;
+const SIMPLE_SELECTOR = /^([a-z][a-z0-9-]*|\*)?((?:[.#][\w-]+)*)$/i;
 const STYLE_OR_COMMENT = /<!--[\s\S]*?(?:-->|$)|<style\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)(?:<\/style\s*>|$)/gi;
+
+function compound(text: string): Compound | undefined {
+  const m = SIMPLE_SELECTOR.exec(text);
+  if (!m || text === '') return undefined;
+  const simple = (m[2] ?? '').toLowerCase().match(/[.#][\w-]+/g) ?? [];
+  const tag = m[1] === undefined || m[1] === '*' ? undefined : m[1].toLowerCase();
+  return { tag, ids: simple.filter((x) => x.startsWith('#')).map((x) => x.slice(1)), classes: simple.filter((x) => x.startsWith('.')).map((x) => x.slice(1)) };
+}
+
+/**
+ * `a b > c` as compounds, rightmost first, with the combinator before each;
+ * undefined for what is not matched here (sibling combinators, attribute
+ * selectors, pseudo-classes): such a rule hides nothing.
+ */
+function parseSelector(selector: string): { compounds: Compound[]; parent: boolean[] } | undefined {
+  const tokens = selector.replace(/\s*>\s*/g, ' > ').trim().split(/\s+/);
+  const compounds: Compound[] = [];
+  const parent: boolean[] = [];
+  let child = false;
+  for (const t of tokens.reverse()) {
+    if (t === '>') {
+      if (compounds.length === 0 || child) return undefined;
+      child = true;
+      continue;
+    }
+    const c = compound(t);
+    if (!c) return undefined;
+    if (compounds.length > 0) parent.push(child);
+    compounds.push(c);
+    child = false;
+  }
+  return compounds.length === 0 || compounds.length > MAX_COMPOUNDS || child ? undefined : { compounds, parent };
+}
 
 function addRules(selectors: string, body: string, index: RuleIndex, count: { n: number }): void {
   const declarations = parseDeclarations(body);
-  for (const selector of selectors.split(',').map((s) => s.trim())) {
-    const m = SIMPLE_SELECTOR.exec(selector);
-    // Combinators, attribute selectors and pseudo-classes are not matched: such a rule hides nothing here.
-    if (!m || selector === '' || count.n >= MAX_RULES) continue;
-    const simple = (m[2] ?? '').toLowerCase().match(/[.#][\w-]+/g) ?? [];
-    const ids = simple.filter((s) => s.startsWith('#')).map((s) => s.slice(1));
-    const classes = simple.filter((s) => s.startsWith('.')).map((s) => s.slice(1));
-    const tag = m[1]?.toLowerCase();
-    const rule = { tag, ids, classes, specificity: ids.length * 100 + classes.length * 10 + (tag ? 1 : 0), order: count.n++, declarations };
-    const key = ids[0] !== undefined ? `#${ids[0]}` : classes[0] !== undefined ? `.${classes[0]}` : (tag ?? '');
+  for (const selector of selectors.split(',').map((x) => x.trim())) {
+    const parsed = parseSelector(selector);
+    if (!parsed || count.n >= MAX_RULES) continue;
+    const [self, ...rest] = parsed.compounds;
+    if (!self) continue;
+    const specificity = parsed.compounds.reduce((n, c) => n + c.ids.length * 100 + c.classes.length * 10 + (c.tag ? 1 : 0), 0);
+    const rule: CssRule = { ...self, context: rest.map((c, i) => ({ compound: c, parent: parsed.parent[i] ?? false })), specificity, order: count.n++, declarations };
+    const key = self.ids[0] !== undefined ? `#${self.ids[0]}` : self.classes[0] !== undefined ? `.${self.classes[0]}` : (self.tag ?? '*');
     index.set(key, [...(index.get(key) ?? []), rule]);
   }
 }
@@ -101,18 +149,41 @@ export interface ComputedStyle {
   color: string;
   visibility: string;
   hidden: boolean;
+  /** The element and its ancestors, nearest first (bounded), for descendant selectors. */
+  path: readonly ElementKey[];
 }
 
-export const ROOT_STYLE: ComputedStyle = { blocked: false, fontPx: 16, color: '', visibility: 'visible', hidden: false };
+export const ROOT_STYLE: ComputedStyle = { blocked: false, fontPx: 16, color: '', visibility: 'visible', hidden: false, path: [] };
+
+/** Deeper ancestors than this are not looked at by descendant selectors (mail nests tables, not thousands of levels). */
+const MAX_PATH = 64;
+
+function matchesCompound(c: Compound, e: ElementKey): boolean {
+  return (c.tag === undefined || c.tag === e.name) && c.ids.every((i) => i === e.id) && c.classes.every((k) => e.classes.has(k));
+}
+
+/** Right-to-left, nearest matching ancestor first (greedy: exact for descendant combinators, may miss a mixed `>` chain). */
+function matchesContext(rule: CssRule, ancestors: readonly ElementKey[]): boolean {
+  let at = 0;
+  for (const { compound: c, parent } of rule.context) {
+    if (parent) {
+      const e = ancestors[at];
+      if (!e || !matchesCompound(c, e)) return false;
+      at++;
+      continue;
+    }
+    while (at < ancestors.length && !matchesCompound(c, ancestors[at] as ElementKey)) at++;
+    if (at >= ancestors.length) return false;
+    at++;
+  }
+  return true;
+}
 
 /** Matching sheet rules by specificity then order, then the inline style; !important declarations last (CSS 2.1 §6.4.1). */
-function cascade(name: string, attrs: Attributes, index: RuleIndex): Map<string, string> {
-  // Class and id selectors match case-insensitively in quirks mode, which most mail HTML renders in (HTML §2.4.1 quirks).
-  const id = (attrs.get('id') ?? '').toLowerCase();
-  const classes = new Set((attrs.get('class') ?? '').toLowerCase().split(/\s+/).filter(Boolean));
-  const keys = [name, ...(id ? [`#${id}`] : []), ...[...classes].map((c) => `.${c}`)];
-  const matched = keys.flatMap((k) => index.get(k) ?? [])
-    .filter((r) => (r.tag === undefined || r.tag === name) && r.ids.every((i) => i === id) && r.classes.every((c) => classes.has(c)))
+function cascade(self: ElementKey, attrs: Attributes, index: RuleIndex, ancestors: readonly ElementKey[]): Map<string, string> {
+  const keys = [self.name, '*', ...(self.id ? [`#${self.id}`] : []), ...[...self.classes].map((c) => `.${c}`)];
+  const matched = [...new Set(keys.flatMap((k) => index.get(k) ?? []))]
+    .filter((r) => matchesCompound(r, self) && matchesContext(r, ancestors))
     .sort((a, b) => a.specificity - b.specificity || a.order - b.order);
   const all = [...matched.flatMap((r) => r.declarations), ...parseDeclarations(attrs.get('style') ?? '')];
   const out = new Map<string, string>();
@@ -151,7 +222,9 @@ function blocksBox(d: Map<string, string>): boolean {
 }
 
 export function computeStyle(name: string, attrs: Attributes, parent: ComputedStyle, index: RuleIndex): ComputedStyle {
-  const d = cascade(name, attrs, index);
+  // Class and id selectors match case-insensitively in quirks mode, which most mail HTML renders in (HTML §2.4.1 quirks).
+  const self: ElementKey = { name, id: (attrs.get('id') ?? '').toLowerCase(), classes: new Set((attrs.get('class') ?? '').toLowerCase().split(/\s+/).filter(Boolean)) };
+  const d = cascade(self, attrs, index, parent.path);
   // font-size, color and visibility inherit and a descendant may set them back (CSS 2.1 §6.2): a font-size:0 cell can hold readable text.
   const own = (p: string) => (d.get(p) === 'inherit' ? undefined : d.get(p));
   const fontPx = fontSizePx(own('font-size'), parent.fontPx);
@@ -159,5 +232,5 @@ export function computeStyle(name: string, attrs: Attributes, parent: ComputedSt
   const visibility = own('visibility') ?? parent.visibility;
   const blocked = parent.blocked || name === 'head' || attrs.has('hidden') || blocksBox(d);
   const hidden = blocked || fontPx <= 1 || isTransparent(color) || visibility === 'hidden' || visibility === 'collapse';
-  return { blocked, fontPx, color, visibility, hidden };
+  return { blocked, fontPx, color, visibility, hidden, path: [self, ...parent.path].slice(0, MAX_PATH) };
 }

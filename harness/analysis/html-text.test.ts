@@ -21,6 +21,10 @@ describe('renderHtml: style sheets', () => {
     ['a selector list', 'b, .h { mso-hide: all }', '<p class="h">U</p>'],
     ['a class in other case (quirks mode)', '.PreHeader { display: none }', '<p class="preheader">U</p>'],
     ['a rule in a CSS comment wrapper', '<!-- .h { display: none } -->', '<p class="h">U</p>'],
+    ['a descendant selector', '.wrap p { display: none }', '<div class="wrap"><table><tr><td><p>U</p></td></tr></table></div>'],
+    ['a child combinator', 'td > .h { font-size: 0 }', '<table><tr><td><span class="h">U</span></td></tr></table>'],
+    ['a universal descendant', '#footer * { display: none }', '<div id="footer"><span>U</span></div>'],
+    ['a three-step chain', 'div .legal span { visibility: hidden }', '<div><p class="legal"><b><span>U</span></b></p></div>'],
   ])('hides by %s', (_, css, body) => {
     expect(seen(sheet(css, body))).toEqual(HIDDEN);
   });
@@ -32,6 +36,9 @@ describe('renderHtml: style sheets', () => {
     ['a commented-out rule', '/* .h { display: none } */', '<p class="h">U</p>'],
     ['a print style sheet', '', '<style media="print">.h { display:none }</style><p class="h">U</p>'],
     ['an inline style that wins over the sheet', '.h { display: none }', '<p class="h" style="display:block">U</p>'],
+    ['a descendant selector whose ancestor is elsewhere', '.wrap p { display: none }', '<div class="wrap"></div><p>U</p>'],
+    ['a child combinator on a grandchild', 'td > .h { display: none }', '<table><tr><td><b><span class="h">U</span></b></td></tr></table>'],
+    ['a pseudo-class (not matched)', '.h:hover { display: none }', '<span class="h">U</span>'],
   ])('does not hide by %s', (_, css, body) => {
     expect(seen(sheet(css, body))).toEqual(VISIBLE);
   });
