@@ -92,7 +92,7 @@ export async function runPlan(opts: RunPlanOptions): Promise<RunPlanResult> {
     } finally {
       delete process.env[RUN_OPTIONS_ENV];
     }
-    const results = await reporter.results();
+    const results = await withComparison(outDir, await reporter.results());
     const { renderRun, renderersFor } = await import('../report/render-all.ts');
     const { written, failed } = await renderRun(runDir, results, undefined, { renderers: renderersFor({ browser }) });
     await pointLatest(outDir, runDir);
@@ -147,6 +147,18 @@ export function exitCodeOf(results: Results): 0 | 1 {
   if (results.cases.length === 0) return 1;
   const passing = new Set(['PASS', 'ATTESTED', 'NOT_APPLICABLE']);
   return results.cases.some((c) => c.mandatory && !passing.has(c.verdict)) ? 1 : 0;
+}
+
+/**
+ * The results with what moved since the previous run in the same folder
+ * (`latest`, before this run replaces it), when that run was of the same
+ * target; unchanged for a first run or one whose results cannot be read.
+ */
+async function withComparison(outDir: string, results: Results): Promise<Results> {
+  const { readResults } = await import('../report/results-writer.ts');
+  const { comparable, compareRuns } = await import('../report/compare-runs.ts');
+  const previous = await readResults(path.join(outDir, 'latest')).catch(() => undefined);
+  return previous && comparable(previous, results) ? { ...results, comparison: compareRuns(previous, results) } : results;
 }
 
 async function pointLatest(outDir: string, runDir: string): Promise<void> {

@@ -4,6 +4,7 @@
  * line with control characters removed, so a hostile header cannot move the
  * cursor, clear the screen or forge a line of output.
  */
+import { comparisonLines } from './compare-runs.ts';
 import { VERDICTS } from './model.ts';
 import type { CaseResult, Results, Verdict } from './model.ts';
 import { oneLine, shorten } from './sanitize.ts';
@@ -73,6 +74,11 @@ export function formatSummary(stored: Results, opts: ConsoleOptions = {}): strin
   const took = formatDuration(end - start);
   lines.push(`${counts.join('  ') || 'no cases'}${took ? `  (${took})` : ''}`);
   lines.push(`Mandatory cases failed: ${verdictOf.mandatoryFailed}`);
+  if (results.comparison) {
+    const moved = comparisonLines(results.comparison);
+    for (const l of moved) lines.push(paint(oneLine(l), l.startsWith('Regressed') ? 'FAIL' : l.startsWith('Fixed') ? 'PASS' : 'NOT_RUN', color));
+    if (moved.length === 0) lines.push(`No case changed its verdict since run ${oneLine(results.comparison.previousRunId)}.`);
+  }
   const { blocking } = verdictOf;
   if (blocking.length > 0) lines.push(paint(`Mandatory cases not passed: ${blocking.map((c) => `${oneLine(c.id)} ${c.verdict}`).join(', ')}`, 'FAIL', color));
   for (const c of verdictOf.coverage.filter((x) => !x.startsWith('Partial plan'))) lines.push(paint(oneLine(c), 'ERROR', color));

@@ -135,6 +135,28 @@ export interface Results {
   summary: Summary;
   /** Sign-offs in the order they were given (absent until the first). */
   signoffs?: Signoff[];
+  /** What changed since the previous run against the same target (absent for a first run). */
+  comparison?: RunComparison;
+}
+
+/** A case whose verdict moved between two runs. */
+export interface VerdictChange {
+  id: string;
+  from: Verdict;
+  to: Verdict;
+}
+
+/**
+ * This run against the previous run of the same target and customer: what
+ * regressed (was passing, is not), what was fixed, and what else moved. For
+ * scheduled regression runs (DESIGN.md "Who uses it").
+ */
+export interface RunComparison {
+  previousRunId: string;
+  previousStartedAt: string;
+  regressed: VerdictChange[];
+  fixed: VerdictChange[];
+  changed: VerdictChange[];
 }
 
 /** Order of precedence when a case aggregates its checks: the worst wins. */

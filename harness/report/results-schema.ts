@@ -88,6 +88,8 @@ const probe = z.looseObject({
 
 const signoff = z.looseObject({ role: z.enum(SIGNOFF_ROLES), by: z.string().min(1), at: z.string(), statement: z.string().optional(), partial: z.boolean().optional() });
 
+const verdictChange = z.looseObject({ id: z.string(), from: verdict, to: verdict });
+
 /** The schema of a whole results file. */
 export const resultsSchema = z.looseObject({
   schemaVersion: z.literal(1),
@@ -96,4 +98,11 @@ export const resultsSchema = z.looseObject({
   probes: z.array(probe),
   summary: z.looseObject({ PASS: count, FAIL: count, NOT_RUN: count, NOT_APPLICABLE: count, ATTESTED: count, ERROR: count }),
   signoffs: z.array(signoff).optional(),
+  comparison: z.looseObject({
+    previousRunId: z.string(),
+    previousStartedAt: z.string(),
+    regressed: z.array(verdictChange),
+    fixed: z.array(verdictChange),
+    changed: z.array(verdictChange),
+  }).optional(),
 });

@@ -85,6 +85,13 @@ export interface RunView {
   complete: boolean;
 }
 
+export interface ComparisonView {
+  previousRunId: string;
+  previousStartedAt: string;
+  hasRows: boolean;
+  rows: { id: string; anchor: string; kind: string; from: VerdictView; to: VerdictView }[];
+}
+
 export interface SummaryView {
   items: { verdict: VerdictView; count: number }[];
   total: number;
@@ -98,6 +105,9 @@ export interface SummaryView {
   partial: string;
   /** Empty run, missing cases: why the plan is not covered (the partial line aside). */
   coverage: string[];
+  /** What moved since the previous run of the same target (results.comparison). */
+  hasComparison: boolean;
+  comparison: ComparisonView;
   /** Disagreements between recorded and recomputed verdicts or counts. */
   inconsistencies: string[];
 }
@@ -205,7 +215,14 @@ function summaryView(results: Results, audit: ResultsAudit): SummaryView {
     blocking: a.blocking.map((c) => ({ id: c.id, anchor: caseAnchor(c.id), title: c.title, verdict: verdictView(c.verdict) })),
     mandatoryFailed: a.mandatoryFailed, accepted: a.accepted, outcome: a.outcome, partial: a.partialLine,
     coverage: a.coverage.filter((s) => !s.startsWith('Partial plan')), inconsistencies: audit.inconsistencies,
+    hasComparison: results.comparison !== undefined, comparison: comparisonView(results.comparison),
   };
+}
+
+function comparisonView(c: Results['comparison']): ComparisonView {
+  const kinds = [['Regressed', c?.regressed ?? []], ['Fixed', c?.fixed ?? []], ['Changed', c?.changed ?? []]] as const;
+  const rows = kinds.flatMap(([kind, xs]) => xs.map((x) => ({ id: x.id, anchor: caseAnchor(x.id), kind, from: verdictView(x.from), to: verdictView(x.to) })));
+  return { previousRunId: c?.previousRunId ?? '', previousStartedAt: c?.previousStartedAt ?? '', hasRows: rows.length > 0, rows };
 }
 
 function probeView(p: ProbeSummary): ProbeView {
