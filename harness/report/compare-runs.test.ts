@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { comparable, compareRuns, comparisonLines } from './compare-runs.ts';
 import { renderHtmlReport } from './html-report.ts';
 import type { Results, Verdict } from './model.ts';
+import { sample } from './sample-results.test-helper.ts';
 
-const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
 
 /** The sample with the given case verdicts, as a run that started `minutes` after the sample. */
 function run(verdicts: Record<string, Verdict>, minutes = 0): Results {

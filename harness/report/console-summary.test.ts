@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { summarize, type Results } from './model.ts';
 import { formatCaseLine, formatSummary, shouldColor } from './console-summary.ts';
+import { greenSample, sample } from './sample-results.test-helper.ts';
 
-const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
 const byId = (r: Results, id: string) => r.cases.find((c) => c.id === id)!;
 
 describe('formatCaseLine', () => {
@@ -62,22 +61,12 @@ describe('formatSummary', () => {
     const partial = sample();
     partial.run.complete = false;
     expect(formatSummary(partial)).toContain('INCOMPLETE');
-    const green = sample();
-    green.cases = green.cases.filter((c) => !['FAIL', 'ERROR', 'NOT_RUN'].includes(c.verdict));
-    green.summary = summarize(green.cases);
-    green.run.selectedCases = green.run.planCases = green.cases.map((c) => c.id);
-    expect(formatSummary(green)).toContain('Every mandatory case passed');
+    expect(formatSummary(greenSample())).toContain('Every mandatory case passed');
   });
 });
 
 describe('formatSummary on coverage and consistency', () => {
-  const green = (): Results => {
-    const r = sample();
-    r.cases = r.cases.filter((c) => !['FAIL', 'ERROR', 'NOT_RUN'].includes(c.verdict));
-    r.summary = summarize(r.cases);
-    r.run.selectedCases = r.run.planCases = r.cases.map((c) => c.id);
-    return r;
-  };
+  const green = greenSample;
 
   it('counts mandatory failures', () => {
     expect(formatSummary(sample())).toContain('Mandatory cases failed: 3');

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { summarize, type Results } from './model.ts';
+import { summarize } from './model.ts';
 import { renderDocx } from './docx-report.ts';
 import { unzip } from './unzip.test-helper.ts';
+import { sample } from './sample-results.test-helper.ts';
 
-const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
 
 /** The visible text of document.xml: the runs' <w:t> contents, entities decoded. */
 function docText(xml: string): string {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { summarize, type Results } from './model.ts';
+import { summarize } from './model.ts';
 import { renderHtmlReport } from './html-report.ts';
 import { DECODED_SUBJECT, HOSTILE_RAW, resultsFromHostileMessage } from './hostile-message.test-helper.ts';
+import { sample } from './sample-results.test-helper.ts';
 
-const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
 
 /** True when `pos` lies in text content, not inside a tag (between `<` and `>`). */
 function inText(html: string, pos: number): boolean {

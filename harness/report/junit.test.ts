@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Results } from './model.ts';
 import { renderJunit, xmlAttr, xmlText } from './junit.ts';
+import { sample } from './sample-results.test-helper.ts';
 
-const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
 
 interface XmlElement { name: string; attrs: Record<string, string>; text: string; children: XmlElement[] }
 

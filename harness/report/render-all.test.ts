@@ -1,21 +1,19 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../logger.ts';
-import type { Results } from './model.ts';
 import { defaultRenderers, renderRun, textRenderer } from './render-all.ts';
 import { pdfRenderer } from './pdf-report.ts';
 import type { RunRenderer } from './render-all.ts';
 import { readResults } from './results-writer.ts';
 import { findChromium } from './browser.ts';
+import { sample } from './sample-results.test-helper.ts';
 
 const hasChromium = (await findChromium()) !== undefined;
 const outputs = (dir: string): string[] =>
   ['results.json', 'report.html', 'junit.xml', 'report.docx', ...(hasChromium ? ['report.pdf'] : [])].map((f) => join(dir, f));
 
-const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
 
 let dir: string;
 beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'mailflow-render-')); });

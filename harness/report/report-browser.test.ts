@@ -6,7 +6,6 @@
  * Skipped only on a developer machine without Chromium: when CI is set, a
  * missing browser fails the suite instead of silently skipping it.
  */
-import { readFileSync } from 'node:fs';
 import { mkdir as mkdirP, writeFile as writeFileP } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +18,11 @@ import { renderHtmlReport } from './html-report.ts';
 import type { Results } from './model.ts';
 import { printPdf } from './pdf-report.ts';
 import { DECODED_SUBJECT, resultsFromHostileMessage } from './hostile-message.test-helper.ts';
+import { sample } from './sample-results.test-helper.ts';
 
 const OUT = fileURLToPath(new URL('../../reports/test-output/report-browser/', import.meta.url));
 const chromiumPath = await findChromium();
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
-const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
 
 const XSS = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
 const CSS_BREAK = '</pre></details></td></tr></table></section><style>body{display:none!important}</style>';

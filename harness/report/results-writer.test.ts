@@ -1,5 +1,4 @@
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,9 +7,8 @@ import type { MailflowError } from '../errors.ts';
 import { aggregateVerdict, summarize } from './model.ts';
 import type { Results } from './model.ts';
 import { createResultsWriter, readResults, RESULTS_FILE } from './results-writer.ts';
+import { sample, SAMPLE_URL } from './sample-results.test-helper.ts';
 
-const SAMPLE_URL = new URL('./sample/results.json', import.meta.url);
-const sample = (): Results => JSON.parse(readFileSync(SAMPLE_URL, 'utf8')) as Results;
 
 let dir: string;
 beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'mailflow-results-')); });

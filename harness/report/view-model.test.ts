@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { summarize, type Results } from './model.ts';
+import { summarize } from './model.ts';
 import { blockingCases, buildReportView, caseAnchor, formatDuration, formatTime, prettyJson } from './view-model.ts';
+import { sample, greenSample } from './sample-results.test-helper.ts';
 
-const sample = (): Results => JSON.parse(readFileSync(new URL('./sample/results.json', import.meta.url), 'utf8')) as Results;
 
 describe('buildReportView', () => {
   it('maps run, summary and cases', () => {
@@ -93,13 +92,7 @@ describe('trusting nothing stored', () => {
 });
 
 describe('plan coverage', () => {
-  const green = (): Results => {
-    const r = sample();
-    r.cases = r.cases.filter((c) => !['FAIL', 'ERROR', 'NOT_RUN'].includes(c.verdict));
-    r.summary = summarize(r.cases);
-    r.run.selectedCases = r.run.planCases = r.cases.map((c) => c.id);
-    return r;
-  };
+  const green = greenSample;
 
   it('marks a partial plan and never uses the acceptance wording for it', () => {
     expect(buildReportView(green()).summary).toMatchObject({ partial: '', accepted: true });
