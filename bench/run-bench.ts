@@ -88,8 +88,9 @@ try {
   console.log(`  message-flow cases, 1 domain, start-up included < 5000 ms: ${median(flow.one).toFixed(0)} ms  ${verdict(median(flow.one) < 5000)}`);
   console.log(`  message-flow cases, 5 domains < 1.5x of 1: ${(median(flow.five) / median(flow.one)).toFixed(2)}x  ${verdict(median(flow.five) < 1.5 * median(flow.one))}`);
   console.log(`  whole plan, 5 domains < 1.5x of 1: ${(median(plan.five) / median(plan.one)).toFixed(2)}x  ${verdict(median(plan.five) < 1.5 * median(plan.one))}`);
-  console.log(`  detection, 1 domain < 100 ms: ${median(latency1).toFixed(0)} ms  ${verdict(median(latency1) < 100)}`);
-  console.log(`  detection, 5 domains < 100 ms: ${median(latency5).toFixed(0)} ms  ${verdict(median(latency5) < 100)}`);
+  // No sample (no probe matched a 'delivered' event) is a miss, never a median of 0 that "meets" the target.
+  console.log(`  detection, 1 domain < 100 ms: ${median(latency1).toFixed(0)} ms  ${verdict(latency1.length > 0 && median(latency1) < 100)}`);
+  console.log(`  detection, 5 domains < 100 ms: ${median(latency5).toFixed(0)} ms  ${verdict(latency5.length > 0 && median(latency5) < 100)}`);
 } finally {
   await rm(out, { recursive: true, force: true });
 }

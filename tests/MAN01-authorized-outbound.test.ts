@@ -2,7 +2,7 @@ import { cidrContains } from '../harness/analysis/spf-record.ts';
 import { defineCase, type CheckOutcome } from '../harness/plan/define-case.ts';
 import { isCheck, requireSection } from '../harness/plan/gateway-evidence.ts';
 import type { PlanContext } from '../harness/plan/plan-context.ts';
-import type { Evidence } from '../harness/report/model.ts';
+import { worseVerdict, type Evidence } from '../harness/report/model.ts';
 
 /** Prefix length of "net/prefix" (a bare address is a /32, or /128 for IPv6). */
 function prefixOf(cidr: string): number {
@@ -31,7 +31,6 @@ function relayPart(plan: PlanContext): { verdict: CheckOutcome['verdict']; detai
   return { verdict: 'ERROR', detail: `relay attempt inconclusive: ${r.error ?? r.rcptReply ?? 'no answer'}`, evidence };
 }
 
-const RANK: Record<string, number> = { FAIL: 4, ERROR: 3, NOT_RUN: 2, PASS: 1 };
 
 defineCase({
   meta: {
@@ -65,7 +64,7 @@ defineCase({
       const problems = [missing.length ? `missing on the gateway: ${missing.join(', ')}` : '', unexpected.length ? `unexpected on the gateway: ${unexpected.join(', ')}` : ''].filter(Boolean);
       return { verdict: problems.length ? 'FAIL' as const : 'PASS' as const, detail: problems.length ? `${problems.join('; ')} (${text})` : `the lists match (${text})`, evidence: listed.evidence };
     })();
-    const verdict = (RANK[list.verdict] ?? 0) >= (RANK[relay.verdict] ?? 0) ? list.verdict : relay.verdict;
+    const verdict = worseVerdict(list.verdict, relay.verdict);
     return { verdict, detail: `${list.detail}; ${relay.detail}`, evidence: [...relay.evidence, ...list.evidence] };
   },
 });

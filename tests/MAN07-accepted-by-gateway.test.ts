@@ -36,9 +36,10 @@ defineCase({
 });
 
 function fromHeaders(plan: PlanContext, probe: ProbeRecord | undefined): CheckOutcome {
-  const { outcome, reason, evidence } = unjudgedProbe(plan, probe);
-  if (outcome || !probe) return outcome ?? { verdict: 'NOT_RUN', detail: 'no probe', evidence };
-  const d = probe.delivery;
+  const judged = unjudgedProbe(plan, probe);
+  if ('outcome' in judged) return judged.outcome;
+  const { reason, evidence } = judged;
+  const d = judged.probe.delivery;
   if (d.status === 'delivered' && d.raw) {
     const { toGateway } = gatewayHops(plan, d.raw);
     if (toGateway) {

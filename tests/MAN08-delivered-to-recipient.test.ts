@@ -33,15 +33,16 @@ defineCase({
 });
 
 function fromHeaders(plan: PlanContext, probe: ProbeRecord | undefined): CheckOutcome {
-  const { outcome, reason, evidence } = unjudgedProbe(plan, probe);
-  if (outcome || !probe) return outcome ?? { verdict: 'NOT_RUN', detail: 'no probe', evidence };
-  const d = probe.delivery;
+  const judged = unjudgedProbe(plan, probe);
+  if ('outcome' in judged) return judged.outcome;
+  const { reason, evidence } = judged;
+  const d = judged.probe.delivery;
   if (d.status !== 'delivered' || !d.raw) return { verdict: 'FAIL', detail: reason ?? d.status, evidence };
   const { fromGateway, hops } = gatewayHops(plan, d.raw);
   const dup = d.duplicates > 0 ? `; ${d.duplicates} further cop${d.duplicates === 1 ? 'y' : 'ies'} with the same token seen and not counted` : '';
   return {
     verdict: 'PASS',
-    detail: `in ${probe.to} ${d.latencyMs ?? '?'} ms after submission${fromGateway?.by ? `, received by ${fromGateway.by}` : ''}${dup}`,
+    detail: `in ${judged.probe.to} ${d.latencyMs ?? '?'} ms after submission${fromGateway?.by ? `, received by ${fromGateway.by}` : ''}${dup}`,
     evidence: [hopEvidence("The recipient's Received hop", [fromGateway ?? hops[0]]), ...evidence],
   };
 }

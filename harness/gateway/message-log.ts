@@ -124,9 +124,11 @@ async function lookupOne(client: MimecastClient, req: Omit<MessageLookup, 'entri
   const start = client.exchanges.length;
   try {
     let tracked = await searchOnce(client, req.messageId);
-    // Bounded: until found and settled, or the deadline (the log lags behind the mail).
-    for (let i = 0; i < 50 && Date.now() < deadline && (tracked.length === 0 || tracked.some((t) => !SETTLED.test(t.status))); i++) {
-      await sleep(250);
+    // Message Finder is pull-only (no event to wait on): poll until found and settled, or
+    // the deadline (logWaitSeconds; the log lags behind the mail). The interval grows from
+    // 250 ms to 5 s, which bounds the count as well and spares the rate limit.
+    for (let wait = 250; Date.now() < deadline && (tracked.length === 0 || tracked.some((t) => !SETTLED.test(t.status))); wait = Math.min(wait * 2, 5000)) {
+      await sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
       tracked = await searchOnce(client, req.messageId);
     }
     const entries: MessageLogEntry[] = [];

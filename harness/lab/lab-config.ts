@@ -10,6 +10,7 @@ import { MailflowError } from '../errors.ts';
 import { configSchema, SECRET_REF, type Config, type Endpoint, type GatewayApi, type Sender } from '../config/schema.ts';
 import type { HmacKeys } from './admin-api.ts';
 import { randomToken } from './message-util.ts';
+import { crossFieldProblems } from '../config/config-checks.ts';
 
 export const LAB_TEMPLATE_URL = new URL('../../config/lab.yaml', import.meta.url);
 
@@ -33,9 +34,11 @@ export interface LabPorts {
 }
 
 function parseOrThrow(input: unknown, where: string): Config {
+  // The same checks a user's config gets: the schema, then the cross-field rules (config-checks.ts).
   const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const cross = crossFieldProblems(input).map((p) => `${p.path.map(String).join('.')}: ${p.message}`);
+  if (result.success && cross.length === 0) return result.data;
+  const issues = [...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)), ...cross];
   throw new MailflowError('ELAB', `${where}: invalid lab config`, { file: where }, { issues });
 }
 

@@ -8,7 +8,7 @@ import type { Config, ProbeFormat } from '../config/schema.ts';
 import type { SecretStore } from '../config/secret-store.ts';
 import type { Logger } from '../logger.ts';
 import type { PlanContext } from './plan-context.ts';
-import { PROBE_CASES } from './plan-catalogue.ts';
+import { EVERY_FORMAT_CASES, PROBE_CASES } from './plan-catalogue.ts';
 import { runProbePhase } from './probe-phase.ts';
 import { gatewayCollector } from '../gateway/gateway-collector.ts';
 import { replyChainCollector } from './reply-chain.ts';
@@ -40,9 +40,6 @@ const probes: Collector = {
     return { probes: await runProbePhase({ config, secrets, runId: options.runId, runDir: options.runDir, logger, formats }) };
   },
 };
-
-/** Cases that read a probe of every configured format; the others read the primary (first) format only. */
-const EVERY_FORMAT_CASES: ReadonlySet<string> = new Set(['MAN14', 'MAN15', 'OPT02']);
 
 /**
  * The formats to send: every configured one, unless `--only` selects no case

@@ -9,7 +9,7 @@
 import { describe, inject, test, type TaskMeta } from 'vitest';
 import type { ProbeFormat } from '../config/schema.ts';
 import { errorMessage, isMailflowError } from '../errors.ts';
-import type { CaseMeta, CheckResult, Evidence, Verdict } from '../report/model.ts';
+import { isPassing, type CaseMeta, type CheckResult, type Evidence, type Verdict } from '../report/model.ts';
 import { primaryProbe, probesFor, type PlanContext } from './plan-context.ts';
 import type { ProbeRecord } from './probe-types.ts';
 
@@ -56,7 +56,6 @@ declare module 'vitest' {
   }
 }
 
-const PASSING: ReadonlySet<Verdict> = new Set(['PASS', 'ATTESTED', 'NOT_APPLICABLE']);
 
 export function defineCase(def: CaseDefinition): void {
   const plan = inject('mailflow');
@@ -103,5 +102,5 @@ async function runCheck(
   };
   task.meta.mailflow = { case: meta, check: result };
   const label = [meta.id, where.domain, where.format].filter(Boolean).join(' ');
-  if (!PASSING.has(result.verdict)) throw new Error(`${label}: ${result.verdict}: ${result.detail}`);
+  if (!isPassing(result.verdict)) throw new Error(`${label}: ${result.verdict}: ${result.detail}`);
 }

@@ -4,6 +4,7 @@
  * resort, and the message log entry of a probe.
  */
 import { findAttestation } from '../gateway/attestations.ts';
+import { GATEWAY_EVIDENCE_FILE } from '../gateway/gateway-collector.ts';
 import type { ApiExchange } from '../gateway/mimecast-client.ts';
 import type { GatewaySnapshot, MessageLookup, Section } from '../gateway/snapshot.ts';
 import type { Evidence } from '../report/model.ts';
@@ -16,7 +17,7 @@ const MAX_EXCHANGES = 6;
 export function apiEvidence(label: string, exchanges: readonly ApiExchange[]): Evidence[] {
   const shown = exchanges.slice(-MAX_EXCHANGES).map((x) => ({ kind: 'api' as const, label: `${label} (HTTP ${x.status})`, request: x.request, response: x.response }));
   const out: Evidence[] = [...shown];
-  if (exchanges.length > MAX_EXCHANGES) out.push({ kind: 'file', label: `All ${exchanges.length} responses`, path: 'evidence/gateway-api.json' });
+  if (exchanges.length > MAX_EXCHANGES) out.push({ kind: 'file', label: `All ${exchanges.length} responses`, path: GATEWAY_EVIDENCE_FILE });
   return out;
 }
 

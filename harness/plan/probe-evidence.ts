@@ -139,11 +139,11 @@ export function describeTls(h: Hop): string {
  * read: we could not tell, the route did not refuse). Undefined otherwise,
  * with the evidence the case goes on with.
  */
-export function unjudgedProbe(plan: PlanContext, probe: ProbeRecord | undefined): { outcome?: CheckOutcome; reason: string | undefined; evidence: Evidence[] } {
+export function unjudgedProbe(plan: PlanContext, probe: ProbeRecord | undefined): { outcome: CheckOutcome } | { probe: ProbeRecord; reason: string | undefined; evidence: Evidence[] } {
   const reason = undeliveredReason(plan, probe);
   const evidence = probeEvidence(probe);
-  if (!probe) return { outcome: { verdict: 'NOT_RUN', detail: reason ?? 'no probe', evidence }, reason, evidence };
-  if (probe.delivery.status === 'error') return { outcome: { verdict: 'ERROR', detail: reason ?? 'mailbox error', evidence }, reason, evidence };
+  if (!probe) return { outcome: { verdict: 'NOT_RUN', detail: reason ?? 'no probe', evidence } };
+  if (probe.delivery.status === 'error') return { outcome: { verdict: 'ERROR', detail: reason ?? 'mailbox error', evidence } };
   const fault = harnessFault(plan, probe);
-  return fault === undefined ? { reason, evidence } : { outcome: { verdict: 'ERROR', detail: fault, evidence }, reason, evidence };
+  return fault === undefined ? { probe, reason, evidence } : { outcome: { verdict: 'ERROR', detail: fault, evidence } };
 }

@@ -210,7 +210,8 @@ async function keepNotices(watcher: MailboxWatcher | undefined, token: string, i
   return notices.length > 0 ? { notices } : {};
 }
 
-async function toDelivery(first: Wait, id: string, acceptedAt: number, evidenceDir: string): Promise<Delivery> {
+/** A wait's outcome as a Delivery, its message (or bounce) written byte for byte to `evidenceDir`. */
+export async function toDelivery(first: Wait, id: string, acceptedAt: number, evidenceDir: string): Promise<Delivery> {
   if (!first) return { status: 'timeout', duplicates: 0 };
   const common = { detectedAt: new Date(first.seenAt).toISOString(), latencyMs: first.seenAt - acceptedAt, duplicates: first.duplicates };
   if (first.kind === 'message') {

@@ -9,9 +9,8 @@
  * the sending side's mailbox ends a leg's wait early.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDsn } from '../analysis/dsn.ts';
 import type { Config, Endpoint, ProbeFormat, Sender } from '../config/schema.ts';
 import type { SecretStore } from '../config/secret-store.ts';
 import { errorMessage, isMailflowError } from '../errors.ts';
@@ -19,8 +18,10 @@ import type { Logger } from '../logger.ts';
 import { createMailboxWatcher, type MailboxWatcher, type WatchResult } from '../mailbox/mailbox-watcher.ts';
 import { probeToken } from '../transport/probe-message.ts';
 import { sendProbe } from '../transport/send-probe.ts';
+import { toDelivery } from './probe-phase.ts';
 import type { Collector } from './collectors.ts';
-import type { Delivery, ProbeRecord, ReplyChainRecord, ReplyLeg } from './probe-types.ts';
+import { REPLY_CHAIN_CASES } from './plan-catalogue.ts';
+import type { ProbeRecord, ReplyChainRecord, ReplyLeg } from './probe-types.ts';
 import { buildReply, internalStyle, msgIds, parseParent, type BuiltReply } from './reply-chain-message.ts';
 
 export interface ReplyChainOptions {
@@ -172,7 +173,7 @@ async function runLeg(c: ChainInput, leg: 'reply' | 'second-reply', built: Built
   abort.abort();
   await Promise.allSettled(waits);
   if ('error' in first) return { ...base, submission, delivery: { status: 'error', duplicates: 0, error: errorInfo(first.error, secrets) } };
-  const delivery = await toDelivery(first.arrival, `${c.domain}-${c.format}-${leg}`, acceptedAt, c.opts.runDir);
+  const delivery = await toDelivery(first.arrival, `${c.domain}-${c.format}-${leg}`, acceptedAt, path.join(c.opts.runDir, 'evidence'));
   return { ...base, ...(delivery.status === 'delivered' && delivery.raw ? threading(delivery.raw, built.messageId) : {}), submission, delivery };
 }
 
@@ -195,18 +196,7 @@ function firstArrival(waits: Promise<Arrival>[]): Promise<{ arrival: Arrival } |
   });
 }
 
-async function toDelivery(a: Arrival, id: string, acceptedAt: number, runDir: string): Promise<Delivery> {
-  if (!a) return { status: 'timeout', duplicates: 0 };
-  const common = { detectedAt: new Date(a.seenAt).toISOString(), latencyMs: a.seenAt - acceptedAt, duplicates: a.duplicates };
-  const name = a.kind === 'message' ? `${id}.eml` : `${id}-dsn.eml`;
-  await writeFile(path.join(runDir, 'evidence', name), a.raw);
-  if (a.kind === 'message') return { status: 'delivered', raw: a.raw, evidenceFile: `evidence/${name}`, ...common };
-  const dsn = await parseDsn(a.raw);
-  return { status: 'bounced', ...common, ...(dsn ? { dsn: { ...dsn, evidenceFile: `evidence/${name}` } } : {}) };
-}
 
-/** Cases that read the reply chains (MAN09 reads the reply leg's Message-ID). */
-export const REPLY_CHAIN_CASES: ReadonlySet<string> = new Set(['MAN15', 'MAN09']);
 
 /** The collector: runs after the probes, whose delivered messages it replies to. */
 export const replyChainCollector: Collector = {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/load-config.ts';
 import { errorMessage, MailflowError } from '../errors.ts';
 import { LAB_FAULTS } from '../lab/faults.ts';
-import type { CaseResult, Results } from '../report/model.ts';
+import { isPassing, type CaseResult, type Results } from '../report/model.ts';
 import { PlanReporter } from './plan-reporter.ts';
 import { LAB_DOMAINS, newRunId, RUN_OPTIONS_ENV, type RunOptions } from './run-options.ts';
 import { pendingRunInfo, writeRunState } from './run-state.ts';
@@ -145,8 +145,7 @@ function unhandledMessage(e: unknown): string {
  */
 export function exitCodeOf(results: Results): 0 | 1 {
   if (results.cases.length === 0) return 1;
-  const passing = new Set(['PASS', 'ATTESTED', 'NOT_APPLICABLE']);
-  return results.cases.some((c) => c.mandatory && !passing.has(c.verdict)) ? 1 : 0;
+  return results.cases.some((c) => c.mandatory && !isPassing(c.verdict)) ? 1 : 0;
 }
 
 /**

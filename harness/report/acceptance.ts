@@ -4,17 +4,15 @@
  * selected case present, with no mandatory case FAIL, ERROR or NOT_RUN.
  * Reads trusted (recomputed) results only (results-audit.ts).
  */
-import type { CaseResult, Results, Verdict } from './model.ts';
+import { isPassing, type CaseResult, type Results } from './model.ts';
 import { coverageProblems, type ResultsAudit } from './results-audit.ts';
-
-const BLOCKING: readonly Verdict[] = ['FAIL', 'ERROR', 'NOT_RUN'];
 
 /**
  * Mandatory cases that keep the run from being accepted. ATTESTED and
  * NOT_APPLICABLE do not block: both are a stated, reviewable outcome.
  */
 export function blockingCases(results: Results): CaseResult[] {
-  return results.cases.filter((c) => c.mandatory && BLOCKING.includes(c.verdict));
+  return results.cases.filter((c) => c.mandatory && !isPassing(c.verdict));
 }
 
 export interface Acceptance {

@@ -3,10 +3,7 @@
  * previous run of the same target, which were fixed, and what else moved.
  * Pure: reads two results models, opens nothing.
  */
-import type { Results, RunComparison, Verdict, VerdictChange } from './model.ts';
-
-/** What counts as passing, the same rule as the acceptance banner and the exit code. */
-const PASSING: ReadonlySet<Verdict> = new Set(['PASS', 'ATTESTED', 'NOT_APPLICABLE']);
+import { isPassing, type Results, type RunComparison, type VerdictChange } from './model.ts';
 
 /** Whether `previous` is an earlier run of the same environment, so comparing the two means something. */
 export function comparable(previous: Results, current: Results): boolean {
@@ -28,8 +25,8 @@ export function compareRuns(previous: Results, current: Results): RunComparison 
     const from = before.get(c.id);
     if (from === undefined || from === c.verdict) continue;
     const change: VerdictChange = { id: c.id, from, to: c.verdict };
-    if (PASSING.has(from) && !PASSING.has(c.verdict)) out.regressed.push(change);
-    else if (!PASSING.has(from) && PASSING.has(c.verdict)) out.fixed.push(change);
+    if (isPassing(from) && !isPassing(c.verdict)) out.regressed.push(change);
+    else if (!isPassing(from) && isPassing(c.verdict)) out.fixed.push(change);
     else out.changed.push(change);
   }
   return out;

@@ -9,7 +9,7 @@
 import { aggregateVerdict } from './model.ts';
 import type { CaseResult, CheckResult, Results, Verdict } from './model.ts';
 import { cleanText } from './sanitize.ts';
-import { auditResults } from './results-audit.ts';
+import { trustedResults, type ResultsAudit } from './results-audit.ts';
 
 /** Text content: `<` and `&` must be escaped, `>` too so `]]>` never appears (XML 1.0 §2.4). */
 export function xmlText(s: string): string {
@@ -155,8 +155,7 @@ function runSeconds(results: Results, cases: readonly JunitCase[]): number {
  * A run with no case, or with selected cases that have no result, is not a
  * green build: one error testcase says so (an empty suite passes in most CI).
  */
-function coverageTestcases(results: Results): string[] {
-  const { empty, coverage } = auditResults(results);
+function coverageTestcases({ empty, coverage }: ResultsAudit): string[] {
   const out: string[] = [];
   const error = (name: string, message: string) =>
     `    <testcase classname="mailflow.run" name="${xmlAttr(name)}" time="0.000">${verdictProperty('ERROR')}\n      <error message="${xmlAttr(message)}" type="ERROR">${xmlText(message)}</error>\n    </testcase>`;
@@ -168,8 +167,10 @@ function coverageTestcases(results: Results): string[] {
 }
 
 /** The run as a JUnit XML document (one testsuite for the plan). */
-export function renderJunit(results: Results): string {
-  const extra = coverageTestcases(results);
+export function renderJunit(stored: Results): string {
+  // Verdicts recomputed from the checks, as every renderer draws them: a stored PASS over failing checks is not green.
+  const { results, audit } = trustedResults(stored);
+  const extra = coverageTestcases(audit);
   const cases = results.cases.flatMap(testcasesOf);
   const count = (v: readonly Verdict[]) => cases.filter((t) => v.includes(t.verdict)).length;
   const counts = `tests="${cases.length + extra.length}" failures="${count(['FAIL'])}" errors="${count(['ERROR']) + extra.length}" skipped="${count(['NOT_RUN', 'NOT_APPLICABLE'])}"`;

@@ -162,6 +162,19 @@ export interface RunComparison {
 /** Order of precedence when a case aggregates its checks: the worst wins. */
 const SEVERITY: Record<Verdict, number> = { FAIL: 5, ERROR: 4, NOT_RUN: 3, ATTESTED: 2, PASS: 1, NOT_APPLICABLE: 0 };
 
+/** The worse of two verdicts (SEVERITY). */
+export function worseVerdict(a: Verdict, b: Verdict): Verdict {
+  return SEVERITY[a] >= SEVERITY[b] ? a : b;
+}
+
+/**
+ * Whether a verdict lets acceptance stand: PASS, or a stated, reviewable
+ * outcome (ATTESTED, NOT_APPLICABLE). FAIL, ERROR and NOT_RUN do not.
+ */
+export function isPassing(v: Verdict): boolean {
+  return v === 'PASS' || v === 'ATTESTED' || v === 'NOT_APPLICABLE';
+}
+
 /** A case's verdict from its checks. No checks at all is NOT_RUN, never PASS. */
 export function aggregateVerdict(checks: readonly { verdict: Verdict }[]): Verdict {
   if (checks.length === 0) return 'NOT_RUN';

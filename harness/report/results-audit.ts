@@ -6,11 +6,9 @@
  * that copied the stored verdicts would show a PASS its evidence does not
  * support (DESIGN.md: "Never report PASS on missing evidence").
  */
-import { aggregateVerdict, summarize, VERDICTS } from './model.ts';
-import type { CaseResult, Results, Summary, Verdict } from './model.ts';
+import { aggregateVerdict, summarize, VERDICTS, worseVerdict } from './model.ts';
+import type { CaseResult, Results, Summary } from './model.ts';
 
-/** Order of precedence, as in model.ts: the worse verdict wins a disagreement. */
-const SEVERITY: Record<Verdict, number> = { FAIL: 5, ERROR: 4, NOT_RUN: 3, ATTESTED: 2, PASS: 1, NOT_APPLICABLE: 0 };
 
 export interface PlanCoverage {
   /** Cases the run was asked to decide (selectedCases, else planCases, else what it holds). */
@@ -37,10 +35,6 @@ export interface ResultsAudit {
   empty: boolean;
 }
 
-function worse(a: Verdict, b: Verdict): Verdict {
-  return SEVERITY[a] >= SEVERITY[b] ? a : b;
-}
-
 const countsLine = (s: Summary): string => VERDICTS.map((v) => `${v} ${s[v]}`).join(', ');
 
 function coverage(results: Results): PlanCoverage {
@@ -60,7 +54,7 @@ export function auditResults(results: Results): ResultsAudit {
   const cases = results.cases.map((c): CaseResult => {
     const fromChecks = aggregateVerdict(c.checks);
     if (fromChecks === c.verdict) return c;
-    const shown = worse(c.verdict, fromChecks);
+    const shown = worseVerdict(c.verdict, fromChecks);
     inconsistentCases.push(c.id);
     inconsistencies.push(`${c.id}: recorded as ${c.verdict}, but its checks aggregate to ${fromChecks}; shown as ${shown}.`);
     return { ...c, verdict: shown };
