@@ -30,7 +30,7 @@ defineCase({
     if (!markers) return { verdict: 'NOT_RUN', detail: NO_MARKERS, evidence: probeEvidence(probe) };
     const delivered = requireDelivered(plan, probe);
     if (isOutcome(delivered)) return delivered;
-    const parts = stationeryOf(delivered.raw, markers);
+    const parts = stationeryOf(delivered, markers);
     const evidence = [...partEvidence(`${format} probe as delivered`, parts), ...probeEvidence(probe)];
     return { ...judgeApplied(format, parts, markers), evidence };
   },

@@ -27,7 +27,7 @@ defineCase({
     const evidence: Evidence[] = [];
     const bare: string[] = [];
     for (const p of delivered) {
-      const parts = stationeryOf(p.delivery.raw, markers);
+      const parts = stationeryOf(p.delivery, markers);
       evidence.push(...partEvidence(`${p.format} probe as delivered`, parts));
       if (parts.length === 0 || parts.some((x) => x.unique.length === 0)) bare.push(p.format);
     }

@@ -5,6 +5,7 @@
  * findings go into the plan context as plain data; the raw API responses
  * (secrets removed) are written to evidence/gateway-api.json.
  */
+import { tlsOptions } from '../transport/tls-options.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/schema.ts';
@@ -37,11 +38,12 @@ async function relayAttempt(config: Config): Promise<RelayAttemptResult | undefi
   const host = check.host ?? config.gateway.smartHosts[0];
   if (!host) return { outcome: 'inconclusive', sourceAddress: check.sourceAddress, target: '?', error: 'no gateway.relayCheck.host and no gateway.smartHosts', transcript: [] };
   // MAIL FROM an internal domain (a gateway may refuse unknown senders outright, which would prove nothing about relaying);
-  // the recipient is an RFC 2606 domain that belongs to no one, and no DATA is ever sent.
+  // the recipient is the external mailbox, which accepts mail (a refusal must be about relaying, not a dead
+  // address); no DATA is ever sent.
   const internal = config.domains[0]?.name ?? 'example.com';
   return attemptRelay({
-    host, port: check.port, sourceAddress: check.sourceAddress, from: `relay-check@${internal}`, to: 'relay-check@example.net', heloName: 'relay-check.example.com',
-    tls: { ...(check.tls.ca ? { ca: check.tls.ca } : {}), ...(check.tls.servername ? { servername: check.tls.servername } : {}), rejectUnauthorized: check.tls.rejectUnauthorized },
+    host, port: check.port, sourceAddress: check.sourceAddress, from: `relay-check@${internal}`, to: config.recipient.address, heloName: 'relay-check.example.com',
+    tls: tlsOptions({ host, tls: check.tls }),
     timeoutMs: config.timeouts.connectSeconds * 1000,
   });
 }

@@ -59,9 +59,14 @@ function mergeContexts(occurrences: readonly Occurrence[]): string[] {
   return out;
 }
 
-/** The parts of a raw message with their counts (empty when there is no raw). */
-export function stationeryOf(raw: string | undefined, markers: StationeryMarkers): PartStationery[] {
-  return raw === undefined ? [] : countStationery(raw, markers);
+/**
+ * The parts of a delivered message with their counts (empty when nothing was
+ * delivered), read from the bytes as fetched when they were kept: an 8bit
+ * body in a legacy charset survives only there, not in the UTF-8 text.
+ */
+export function stationeryOf(message: { raw?: string | undefined; source?: Uint8Array | undefined }, markers: StationeryMarkers): PartStationery[] {
+  if (message.source !== undefined) return countStationery(Buffer.from(message.source.buffer, message.source.byteOffset, message.source.byteLength), markers);
+  return message.raw === undefined ? [] : countStationery(message.raw, markers);
 }
 
 export const LEG_NAMES: Readonly<Record<ReplyLeg['leg'], string>> = { original: 'original', reply: 'external reply', 'second-reply': 'second reply' };

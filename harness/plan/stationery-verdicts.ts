@@ -99,7 +99,7 @@ export function judgeRepetition(finalParts: readonly PartStationery[], originalP
  * otherwise the repetition verdict; the evidence shows the count at every leg.
  */
 export function decideChain(chain: ReplyChainRecord, markers: StationeryMarkers): CheckOutcome {
-  const counted = chain.legs.map((leg) => ({ leg, parts: leg.delivery.raw !== undefined ? stationeryOf(leg.delivery.raw, markers) : undefined }));
+  const counted = chain.legs.map((leg) => ({ leg, parts: leg.delivery.raw !== undefined ? stationeryOf(leg.delivery, markers) : undefined }));
   const evidence = counted.flatMap(({ leg, parts }) => legEvidence(leg, parts));
   if (chain.stoppedBecause !== undefined) {
     const broken = chain.broken === true || chain.legs.some((l) => l.delivery.status === 'error');

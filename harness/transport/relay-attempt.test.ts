@@ -5,14 +5,15 @@ import { attemptRelay } from './relay-attempt.ts';
 let server: SMTPServer | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
-async function start(opts: { refuseMail?: boolean; acceptRcpt?: boolean }): Promise<number> {
+async function start(opts: { refuseMail?: boolean; acceptRcpt?: boolean; rcptRefusal?: { code: number; text: string } }): Promise<number> {
   const s = new SMTPServer({
     authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'], logger: false,
     onMailFrom(_a, _s, cb) {
       cb(opts.refuseMail ? Object.assign(new Error('5.7.1 sender refused'), { responseCode: 550 }) : undefined);
     },
     onRcptTo(_a, _s, cb) {
-      cb(opts.acceptRcpt ? undefined : Object.assign(new Error('5.7.1 Relay denied'), { responseCode: 550 }));
+      const r = opts.rcptRefusal ?? { code: 550, text: '5.7.1 Relay denied' };
+      cb(opts.acceptRcpt ? undefined : Object.assign(new Error(r.text), { responseCode: r.code }));
     },
   });
   server = s;
@@ -33,6 +34,18 @@ describe('relay attempt', () => {
     const r = await attempt(await start({ refuseMail: true }));
     expect(r.outcome).toBe('inconclusive');
     expect(r.error).toMatch(/MAIL FROM.*before the recipient could be tried/);
+  });
+
+  test.each([
+    [550, '5.1.1 No such user'],
+    [556, '5.1.10 Recipient address has null MX'],
+  ])('a %i %s to RCPT is inconclusive: it refuses the recipient, not the relay', async (code, text) => {
+    const r = await attempt(await start({ rcptRefusal: { code, text } }));
+    expect(r).toMatchObject({ outcome: 'inconclusive', rcptReply: expect.stringMatching(new RegExp(`^${code}`)) as unknown });
+  });
+
+  test('a 554 with no enhanced code is still a refusal', async () => {
+    expect((await attempt(await start({ rcptRefusal: { code: 554, text: 'Relay access denied' } }))).outcome).toBe('refused');
   });
 
   test('a 250 to RCPT is an open relay', async () => {

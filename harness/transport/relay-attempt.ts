@@ -9,7 +9,7 @@
  * session ends with RSET and QUIT whatever the answer.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 
 export interface RelayAttemptOptions {
   host: string;
@@ -18,7 +18,8 @@ export interface RelayAttemptOptions {
   from: string;
   to: string;
   heloName: string;
-  tls: { ca?: string; servername?: string; rejectUnauthorized: boolean };
+  /** node:tls options for STARTTLS, as tls-options.ts builds them for every client. */
+  tls: ConnectionOptions;
   timeoutMs: number;
 }
 
@@ -78,7 +79,7 @@ function replies(socket: Socket | TLSSocket, transcript: string[]): () => Promis
 
 /** STARTTLS (RFC 3207) on the open socket, verifying the certificate as configured. */
 async function upgrade(plain: Socket, opts: RelayAttemptOptions): Promise<TLSSocket> {
-  const socket = tlsConnect({ socket: plain, ...(opts.tls.ca ? { ca: opts.tls.ca } : {}), servername: opts.tls.servername ?? opts.host, rejectUnauthorized: opts.tls.rejectUnauthorized });
+  const socket = tlsConnect({ ...opts.tls, socket: plain });
   await new Promise<void>((resolve, reject) => {
     socket.once('secureConnect', () => resolve());
     socket.once('error', reject);
@@ -117,11 +118,23 @@ async function session(opts: RelayAttemptOptions, transcript: string[]): Promise
     const rcpt = await cmd(`RCPT TO:<${opts.to}>`);
     await cmd('RSET').catch(() => undefined);
     await cmd('QUIT').catch(() => undefined);
-    const outcome = rcpt.code >= 500 ? 'refused' : rcpt.code >= 200 && rcpt.code < 300 ? 'accepted' : 'inconclusive';
-    return { ...base, outcome, rcptReply: rcpt.text };
+    return { ...base, outcome: rcptOutcome(rcpt), rcptReply: rcpt.text };
   } finally {
     socket.destroy();
   }
+}
+
+/**
+ * What the reply to RCPT proves. A 2xx: the gateway would relay. A 5xx is a
+ * relay refusal unless its enhanced code says the recipient itself is bad
+ * (RFC 3463 5.1.x, e.g. 550 5.1.1 unknown user, or 556 5.1.10 for a null-MX
+ * domain, RFC 7505): an open relay that checks recipients answers that too.
+ */
+function rcptOutcome(rcpt: Line): RelayAttemptResult['outcome'] {
+  if (rcpt.code >= 200 && rcpt.code < 300) return 'accepted';
+  if (rcpt.code < 500) return 'inconclusive';
+  const enhanced = /^\d{3}[ -]([245])\.(\d{1,3})\.\d{1,3}\b/.exec(rcpt.text);
+  return rcpt.code === 556 || enhanced?.[2] === '1' ? 'inconclusive' : 'refused';
 }
 
 /** Runs the relay attempt; never throws (a failure to connect is an inconclusive result with the reason). */

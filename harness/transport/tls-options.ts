@@ -9,7 +9,7 @@ import type { Endpoint } from '../config/schema.ts';
 import { MailflowError, errorMessage } from '../errors.ts';
 
 /** node:tls options for one endpoint: extra CAs, verification, SNI name. */
-export function tlsOptions(endpoint: Endpoint): ConnectionOptions {
+export function tlsOptions(endpoint: Pick<Endpoint, 'host' | 'tls'>): ConnectionOptions {
   const { tls } = endpoint;
   const options: ConnectionOptions = { rejectUnauthorized: tls.rejectUnauthorized };
   const extra = extraCas(endpoint);
@@ -22,7 +22,7 @@ export function tlsOptions(endpoint: Endpoint): ConnectionOptions {
   return options;
 }
 
-function extraCas(endpoint: Endpoint): string[] {
+function extraCas(endpoint: Pick<Endpoint, 'host' | 'tls'>): string[] {
   const cas: string[] = [];
   if (endpoint.tls.ca !== undefined) cas.push(endpoint.tls.ca);
   if (endpoint.tls.caFile !== undefined) {
