@@ -183,11 +183,11 @@ describe('createMailboxWatcher', () => {
     const { server, open } = await setup();
     watcher = await open();
     const dsn = watcher.waitFor({ token: 'mf-run1-dly', kind: 'dsn' }, soon());
+    // The delay notice arrives first (lower UID, examined first); the wait ends only on the failure.
     server.append(bounce('mf-run1-dly', 'delayed'));
-    await new Promise((r) => setTimeout(r, 300));
-    expect(watcher.notices('mf-run1-dly').map((n) => n.raw)).toEqual([expect.stringContaining('Action: delayed')]);
     server.append(bounce('mf-run1-dly'));
     const found = await dsn;
+    expect(watcher.notices('mf-run1-dly').map((n) => n.raw)).toEqual([expect.stringContaining('Action: delayed')]);
     expect(found?.raw).toContain('Action: failed');
     expect(found?.raw).not.toContain('Action: delayed');
   });

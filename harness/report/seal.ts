@@ -17,13 +17,6 @@ import { RESULTS_FILE } from './results-writer.ts';
 export const SEAL_FILE = 'seal.json';
 export const SEAL_FORMAT = 'mailflow-seal/1';
 
-/**
- * Files every run writes at its top level. A seal covers these and every
- * other file in the folder (run-state.json, whatever a later version adds),
- * so verify reports an unknown file that appears after sign-off.
- */
-export const SEALED_TOP_FILES = [RESULTS_FILE, 'report.html', 'report.docx', 'report.pdf', 'junit.xml'] as const;
-export const EVIDENCE_DIR = 'evidence';
 /** Evidence folders deeper than this are not walked (a loop or an attack, not a run). */
 const MAX_DEPTH = 8;
 const MAX_FILES = 10_000;

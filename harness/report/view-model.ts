@@ -27,7 +27,10 @@ export interface VerdictView {
 }
 export interface CheckView {
   name: string;
+  /** The sending domain as recorded; empty for a whole-gateway check. */
   domain: string;
+  /** What the Domain column shows. */
+  domainLabel: string;
   format: string;
   /** "acme.test · html", or empty when the check is not per domain or format. */
   scope: string;
@@ -154,7 +157,7 @@ function checkView(c: CheckResult, max: number): CheckView {
   const evidence = c.evidence.map((e) => evidenceView(e, max));
   return {
     // A check with no domain is a whole-gateway check (MAN01: the plan does not repeat it per domain).
-    name: c.name, domain: c.domain ?? 'whole gateway', format: c.format ?? '',
+    name: c.name, domain: c.domain ?? '', domainLabel: c.domain ?? 'whole gateway', format: c.format ?? '',
     scope: [c.domain, c.format].filter((x) => x !== undefined && x !== '').join(' · '),
     verdict: verdictView(c.verdict), detail: truncate(c.detail, 4000), duration: formatDuration(c.durationMs),
     evidence, evidenceCount: evidence.length, attestations: attestationViews(c.evidence),
