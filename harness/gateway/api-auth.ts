@@ -24,7 +24,7 @@ export interface ApiAuth {
 export interface AuthDeps {
   secrets: SecretStore;
   now: () => number;
-  tls: Pick<HttpOptions, 'ca' | 'servername' | 'rejectUnauthorized'>;
+  tls: NonNullable<HttpOptions['tls']>;
   timeoutMs: number;
 }
 
@@ -48,7 +48,7 @@ function oauthAuth(api: GatewayApi, auth: OAuth, deps: AuthDeps): ApiAuth {
   const fetchToken = async (): Promise<string> => {
     const secret = deps.secrets.reveal(auth.clientSecret);
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: auth.clientId, client_secret: secret }).toString();
-    const res = await sendHttp({ url: tokenUrl, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body, ...deps.tls, timeoutMs: deps.timeoutMs });
+    const res = await sendHttp({ url: tokenUrl, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body, tls: deps.tls, timeoutMs: deps.timeoutMs });
     let json: { access_token?: string; expires_in?: number; error?: string; error_description?: string } = {};
     try {
       json = JSON.parse(res.text) as typeof json;

@@ -3,6 +3,7 @@
  * TLS server name can be given per call; fetch cannot take a CA without extra
  * packages. Bounded in time and in response size.
  */
+import type { ConnectionOptions } from 'node:tls';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { MailflowError } from '../errors.ts';
@@ -12,9 +13,8 @@ export interface HttpOptions {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
-  ca?: string;
-  servername?: string;
-  rejectUnauthorized?: boolean;
+  /** node:tls options as tls-options.ts builds them (CAs, verification, SNI); verification on when absent. */
+  tls?: ConnectionOptions;
   timeoutMs: number;
 }
 
@@ -33,9 +33,8 @@ export function sendHttp(opts: HttpOptions): Promise<HttpResponse> {
     const req = request(url, {
       method: opts.method,
       headers: { ...opts.headers, ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}) },
-      ...(opts.ca ? { ca: opts.ca } : {}),
-      ...(opts.servername ? { servername: opts.servername } : {}),
-      rejectUnauthorized: opts.rejectUnauthorized ?? true,
+      rejectUnauthorized: true,
+      ...opts.tls,
       timeout: opts.timeoutMs,
     }, (res) => {
       const chunks: Buffer[] = [];

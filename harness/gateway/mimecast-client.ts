@@ -7,6 +7,7 @@
  * its variants, API 1.0 `meta.pagination.next` sent back as `pageToken`).
  * Every response is kept, secrets redacted, as evidence.
  */
+import { tlsOptions } from '../transport/tls-options.ts';
 import type { GatewayApi } from '../config/schema.ts';
 import type { SecretStore } from '../config/secret-store.ts';
 import { MailflowError } from '../errors.ts';
@@ -85,7 +86,7 @@ export function createMimecastClient(opts: ClientOptions): MimecastClient {
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const tls = { ...(opts.api.tls.ca ? { ca: opts.api.tls.ca } : {}), ...(opts.api.tls.servername ? { servername: opts.api.tls.servername } : {}), rejectUnauthorized: opts.api.tls.rejectUnauthorized };
+  const tls = tlsOptions({ host: new URL(opts.api.baseUrl).hostname, tls: opts.api.tls });
   const auth = createApiAuth(opts.api, { secrets: opts.secrets, now, tls, timeoutMs });
   const exchanges: ApiExchange[] = [];
   const base = opts.api.baseUrl.replace(/\/$/, '');
@@ -103,7 +104,7 @@ export function createMimecastClient(opts: ClientOptions): MimecastClient {
     let retried401 = false;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const headers = { ...(await auth.headers(path)), ...(payload ? { 'content-type': 'application/json' } : {}) };
-      const res = await sendHttp({ url: `${base}${path}${qs}`, method, headers, ...(payload ? { body: payload } : {}), ...tls, timeoutMs });
+      const res = await sendHttp({ url: `${base}${path}${qs}`, method, headers, ...(payload ? { body: payload } : {}), tls, timeoutMs });
       const body = parse(res);
       keep(label, res.status, body);
       if (res.status === 401 && !retried401) {
