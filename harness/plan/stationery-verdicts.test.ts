@@ -177,6 +177,16 @@ describe('decideChain and decideRepetition (MAN15)', () => {
     expect(decideChain({ ...broken, broken: false }, markers).verdict).toBe('NOT_RUN');
   });
 
+  it('is ERROR when the harness could not submit a leg (credentials refused), NOT_RUN when the route refused it', () => {
+    const stopped = (code: string) => {
+      const reply = leg('reply', R, O, [O], undefined, 'not-sent');
+      reply.delivery.error = { code, message: `${code} from the external provider` };
+      return { domain: 'acme.test', format: 'text' as const, legs: [leg('original', O), reply], stoppedBecause: 'the reply was not delivered: not-sent' };
+    };
+    expect(decideChain(stopped('EAUTH'), markers).verdict).toBe('ERROR');
+    expect(decideChain(stopped('EENVELOPE'), markers).verdict).toBe('NOT_RUN');
+  });
+
   it('is ERROR when a mailbox failed, NOT_RUN when the chain stopped otherwise', () => {
     const failed = { domain: 'acme.test', format: 'text' as const, legs: [leg('original', O), leg('reply', R, undefined, [], undefined, 'error')], stoppedBecause: 'the reply was not delivered: error' };
     expect(decideChain(failed, markers)).toMatchObject({ verdict: 'ERROR', detail: 'the reply chain stopped: the reply was not delivered: error' });

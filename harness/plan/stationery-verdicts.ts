@@ -8,7 +8,7 @@ import { describePart, type PartStationery, type StationeryMarkers } from '../an
 import type { ProbeFormat } from '../config/schema.ts';
 import type { CheckOutcome } from './define-case.ts';
 import { legEvidence, NO_MARKERS, partEvidence, partLine, stationeryOf } from './disclaimer-evidence.ts';
-import type { ReplyChainRecord, ReplyLeg } from './probe-types.ts';
+import { isHarnessCode, type ReplyChainRecord, type ReplyLeg } from './probe-types.ts';
 
 export type Judgement = Pick<CheckOutcome, 'verdict' | 'detail'>;
 
@@ -93,6 +93,11 @@ export function judgeRepetition(finalParts: readonly PartStationery[], originalP
   return { verdict: 'PASS', detail: `the second reply carries the stationery exactly once in each visible part, quoted copies counted: ${finalParts.map(partLine).join(' | ')}` };
 }
 
+/** A leg that was never sent for a reason on the harness's side. */
+function notSubmitted(leg: ReplyLeg): boolean {
+  return leg.delivery.status === 'not-sent' && isHarnessCode((leg.delivery.error ?? leg.submission?.attempts.at(-1)?.error)?.code);
+}
+
 /**
  * MAN15 for one recorded chain: ERROR when a mailbox or submission failed
  * (we could not tell), NOT_RUN when the chain stopped or does not thread,
@@ -102,7 +107,9 @@ export function decideChain(chain: ReplyChainRecord, markers: StationeryMarkers)
   const counted = chain.legs.map((leg) => ({ leg, parts: leg.delivery.raw !== undefined ? stationeryOf(leg.delivery, markers) : undefined }));
   const evidence = counted.flatMap(({ leg, parts }) => legEvidence(leg, parts));
   if (chain.stoppedBecause !== undefined) {
-    const broken = chain.broken === true || chain.legs.some((l) => l.delivery.status === 'error');
+    // A mailbox that failed, or a leg the harness could not submit (credentials, TLS, network: the same
+    // codes that make MAN07/MAN08 ERROR), means we could not tell.
+    const broken = chain.broken === true || chain.legs.some((l) => l.delivery.status === 'error' || notSubmitted(l));
     return { verdict: broken ? 'ERROR' : 'NOT_RUN', detail: `the reply chain stopped: ${chain.stoppedBecause}`, evidence };
   }
   const problem = threadingProblem(chain.legs);
